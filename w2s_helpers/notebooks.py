@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .fileio import atomic_path
+from .fileio import atomic_path, read_json, write_json
 from .paths import REPO_ROOT
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def run_notebook(
 
     src = notebook_path(stem)
     out = Path(out_dir) / src.name
+    parameters = {"metrics_file": str(metrics_path(out)), **parameters}
     if kernel is None:
         kernel = KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
     with atomic_path(out) as tmp:
@@ -48,8 +49,17 @@ def run_notebook(
     return out
 
 
-def notebook_metrics(executed: str | Path) -> dict:
-    """The metrics a stage notebook records as its last act: metrics.json beside it."""
-    import json
+def metrics_path(executed: str | Path) -> Path:
+    return Path(executed).with_suffix(".metrics.json")
 
-    return json.loads((Path(executed).parent / "metrics.json").read_text())
+
+def record_metrics(metrics_file: str | Path | None, metrics: dict) -> dict:
+    """A stage notebook's last act: write its metrics (when run by the runner) and show them."""
+    if metrics_file:
+        write_json(metrics_file, metrics)
+    return metrics
+
+
+def notebook_metrics(executed: str | Path) -> dict:
+    """The metrics an executed notebook recorded."""
+    return read_json(metrics_path(executed))

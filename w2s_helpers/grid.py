@@ -1,0 +1,198 @@
+"""Grid sweeps over datasets x ladder x losses x seeds, as the reference sweep does.
+
+Every ground-truth run once, every weak < strong pair once per (dataset, seed, loss);
+runs whose result is on disk are skipped, so an interrupted grid resumes where it
+stopped. The notebooks do the work: 01 per (dataset, model) over the seeds, 02 per
+(dataset, weak, strong) over seeds and losses, 03 to plot, each executed copy kept in
+`<root>/notebooks/`. `papermill=False` calls the same helpers in-process (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+import time
+from pathlib import Path
+
+import yaml
+from tqdm.auto import tqdm
+
+from . import classification, runs, tasks, zoo
+from .config import ClassificationConfig, GridSpec
+from .fileio import write_json
+from .losses import LOSSES
+
+log = logging.getLogger(__name__)
+
+
+class GridSpecError(ValueError):
+    pass
+
+
+def _valid_dataset(name: str) -> bool:
+    return name in tasks.TASKS or Path(name).suffix.lower() in (".jsonl", ".json", ".csv", ".tsv", ".parquet")
+
+
+def validate(spec: GridSpec, where: str = "grid spec") -> GridSpec:
+    """Check every name and pair before anything trains; errors name the field and the choices."""
+    for d in spec.datasets:
+        if not _valid_dataset(d):
+            raise GridSpecError(
+                f"{where}: datasets: unknown dataset {d!r}; expected one of {sorted(tasks.TASKS)} or a file path"
+            )
+    for m in spec.models:
+        try:
+            zoo.get_spec(m)
+        except zoo.UnknownModelError as e:
+            raise GridSpecError(f"{where}: models: {e}") from None
+    if len(set(spec.models)) != len(spec.models):
+        raise GridSpecError(f"{where}: models: the ladder repeats a model: {spec.models}")
+    for loss in spec.losses:
+        if loss not in LOSSES:
+            raise GridSpecError(f"{where}: losses: unknown loss {loss!r}; expected one of {sorted(LOSSES)}")
+    if not spec.seeds:
+        raise GridSpecError(f"{where}: seeds: at least one seed is needed")
+    if spec.order_by not in ("ladder", "gt_accuracy"):
+        raise GridSpecError(f"{where}: order_by: {spec.order_by!r}; expected 'ladder' or 'gt_accuracy'")
+    for pair in spec.pairs or []:
+        if len(pair) != 2 or any(m not in spec.models for m in pair):
+            raise GridSpecError(f"{where}: pairs: {pair} must name two models of the ladder {spec.models}")
+        weak, strong = pair
+        if spec.models.index(weak) >= spec.models.index(strong):
+            raise GridSpecError(
+                f"{where}: pairs: weak model {weak!r} is not below strong model {strong!r} in the ladder {spec.models}"
+            )
+    try:
+        base_config(spec, spec.datasets[0], spec.models[0], spec.seeds[0])
+    except (TypeError, ValueError) as e:
+        raise GridSpecError(f"{where}: base: {e}") from None
+    return spec
+
+
+def load_spec(path: str | Path) -> GridSpec:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such grid spec")
+    raw = yaml.safe_load(path.read_text()) or {}
+    names = {f.name for f in dataclasses.fields(GridSpec)}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise GridSpecError(f"{path}: unknown field(s) {unknown}; expected some of {sorted(names)}")
+    raw.setdefault("name", path.stem)
+    return validate(GridSpec(**raw), str(path))
+
+
+def base_config(spec: GridSpec, dataset: str, model: str, seed: int, **kw) -> ClassificationConfig:
+    return ClassificationConfig.from_dict(
+        {**spec.base, "dataset": dataset, "model": model, "seed": seed, **kw}
+    )
+
+
+def gt_configs(spec: GridSpec) -> list[ClassificationConfig]:
+    return [
+        base_config(spec, d, m, s) for d, m, s in itertools.product(spec.datasets, spec.models, spec.seeds)
+    ]
+
+
+def ladder_order(spec: GridSpec, dataset: str, root: Path) -> list[str]:
+    """The ladder for `dataset`: as declared, or sorted by mean measured gt accuracy."""
+    if spec.order_by == "ladder":
+        return list(spec.models)
+
+    def mean_acc(model: str) -> float:
+        accs = [
+            runs.completed(runs.run_dir(root, base_config(spec, dataset, model, s).run_id()))["test_acc"]
+            for s in spec.seeds
+        ]
+        return sum(accs) / len(accs)
+
+    return sorted(spec.models, key=mean_acc)
+
+
+def pairs(spec: GridSpec, dataset: str, root: Path) -> list[tuple[str, str]]:
+    if spec.pairs:
+        return [tuple(p) for p in spec.pairs]
+    return list(itertools.combinations(ladder_order(spec, dataset, root), 2))
+
+
+def transfer_configs(spec: GridSpec, root: Path) -> list[ClassificationConfig]:
+    return [
+        base_config(spec, d, strong, s, weak_model=weak, loss=loss)
+        for d in spec.datasets
+        for weak, strong in pairs(spec, d, root)
+        for s in spec.seeds
+        for loss in spec.losses
+    ]
+
+
+def notebook_params(
+    cfg: ClassificationConfig, root: Path, seeds: list[int], losses: list[str] | None = None
+) -> dict:
+    p = {k: v for k, v in cfg.to_dict().items() if k not in ("seed", "loss")}
+    p.update(seeds=list(seeds), run_root=str(root))
+    if losses is not None:
+        p["losses"] = list(losses)
+    if p.get("weak_model") is None:
+        p.pop("weak_model")
+    return p
+
+
+def _done(cfg: ClassificationConfig, root: Path) -> bool:
+    return runs.completed(runs.run_dir(root, cfg.run_id())) is not None
+
+
+def run_grid(
+    spec: GridSpec, root: str | Path | None = None, papermill: bool = True, plot: bool = True
+) -> Path:
+    """Run (or resume) the whole grid; returns the grid's results folder."""
+    from .paths import results_dir
+
+    root = Path(root) if root else results_dir() / spec.name
+    root.mkdir(parents=True, exist_ok=True)
+    write_json(root / "grid.json", dataclasses.asdict(spec))
+    n_pairs = len(spec.pairs) if spec.pairs else len(spec.models) * (len(spec.models) - 1) // 2
+    total = len(gt_configs(spec)) + len(spec.datasets) * n_pairs * len(spec.seeds) * len(spec.losses)
+    bar = tqdm(total=total, desc=f"grid {spec.name}", unit="run")
+    t0 = time.time()
+
+    def group(
+        stem: str, cfgs: list[ClassificationConfig], label: str, losses: list[str] | None = None
+    ) -> None:
+        done = sum(_done(c, root) for c in cfgs)
+        bar.update(done)
+        if done == len(cfgs):
+            return
+        bar.set_postfix_str(label)
+        if papermill:
+            from .notebooks import run_notebook
+
+            run_notebook(stem, root / "notebooks" / label, notebook_params(cfgs[0], root, spec.seeds, losses))
+        else:
+            for c in cfgs:
+                if not _done(c, root):
+                    classification.run(c, root)
+        bar.update(len(cfgs) - done)
+
+    for d, m in itertools.product(spec.datasets, spec.models):
+        group("01", [base_config(spec, d, m, s) for s in spec.seeds], f"{Path(d).stem}__gt__{m}")
+    for d in spec.datasets:
+        for weak, strong in pairs(spec, d, root):
+            cfgs = [
+                base_config(spec, d, strong, s, weak_model=weak, loss=loss)
+                for s in spec.seeds
+                for loss in spec.losses
+            ]
+            group("02", cfgs, f"{Path(d).stem}__{weak}__to__{strong}", spec.losses)
+    bar.close()
+    log.info("grid %s: %d runs in %.0fs", spec.name, total, time.time() - t0)
+    if plot:
+        if papermill:
+            from .notebooks import run_notebook
+
+            run_notebook("03", root, {"run_root": str(root), "out_dir": str(root)})
+        else:
+            from .report import write_report
+
+            write_report(root, root)
+    return root

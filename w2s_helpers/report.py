@@ -1,0 +1,218 @@
+"""Gather per-run records into tidy tables, compute PGR, draw the paper's figures.
+
+The plotting notebook only calls these: nothing here trains or reads anything but the
+run records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless by default; notebooks still show figures inline
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from .classification import gather  # noqa: E402
+from .fileio import atomic_path  # noqa: E402
+from .metrics import pgr  # noqa: E402
+
+# fields that identify a recipe: runs that differ only in these are compared with each other
+_RUN_FIELDS = ("model", "weak_model", "loss", "seed")
+_METRICS = ("test_acc", "test_auroc", "run_id", "kind", "wall_s", "weak_label_acc", "half2_acc")
+
+
+def _recipe_columns(df: pd.DataFrame) -> list[str]:
+    from .config import ClassificationConfig
+
+    fields = [f for f in ClassificationConfig.__dataclass_fields__ if f not in _RUN_FIELDS]
+    return [c for c in fields if c in df.columns]
+
+
+def _key(df: pd.DataFrame, cols: list[str]) -> pd.Series:
+    return pd.Series(["|".join(map(str, row)) for row in df[cols].itertuples(index=False)], index=df.index)
+
+
+def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per transfer run with its weak and strong ground-truth accuracies and PGR."""
+    if runs.empty or "kind" not in runs:
+        return pd.DataFrame()
+    recipe = _recipe_columns(runs)
+    runs = runs.assign(recipe=_key(runs, recipe))
+    gt = runs[runs["kind"] == "gt"].set_index(["recipe", "model", "seed"])["test_acc"]
+    tr = runs[runs["kind"] == "transfer"].copy()
+    if tr.empty:
+        return tr
+
+    def lookup(model_col: str) -> list[float]:
+        return [gt.get((r, m, s), np.nan) for r, m, s in zip(tr["recipe"], tr[model_col], tr["seed"])]
+
+    tr["weak_gt_acc"] = lookup("weak_model")
+    tr["strong_gt_acc"] = lookup("model")
+    tr["pgr"] = [pgr(w, s, t) for w, s, t in zip(tr["weak_gt_acc"], tr["strong_gt_acc"], tr["test_acc"])]
+    cols = [
+        "dataset",
+        "weak_model",
+        "model",
+        "loss",
+        "seed",
+        "weak_gt_acc",
+        "strong_gt_acc",
+        "test_acc",
+        "pgr",
+        "test_auroc",
+        "weak_label_acc",
+        "mode",
+        "epochs",
+        "n_train",
+        "n_test",
+        "run_id",
+    ]
+    return tr[[c for c in cols if c in tr]].rename(
+        columns={"model": "strong_model", "test_acc": "transfer_acc"}
+    )
+
+
+def gt_table(runs: pd.DataFrame) -> pd.DataFrame:
+    gt = runs[runs["kind"] == "gt"]
+    return (
+        gt.groupby(["dataset", "model"])["test_acc"]
+        .agg(["mean", "std", "count"])
+        .reset_index()
+        .sort_values(["dataset", "mean"])
+    )
+
+
+def median_pgr(tr: pd.DataFrame) -> pd.DataFrame:
+    """Median PGR over valid pairs per (dataset, loss, seed), then mean and spread over seeds."""
+    valid = tr.dropna(subset=["pgr"])
+    per_seed = valid.groupby(["dataset", "loss", "seed"])["pgr"].median().reset_index()
+    out = (
+        per_seed.groupby(["dataset", "loss"])["pgr"]
+        .agg(median_pgr="mean", seed_std="std", seed_min="min", seed_max="max", seeds="count")
+        .reset_index()
+    )
+    pairs = (
+        valid.drop_duplicates(["dataset", "loss", "weak_model", "strong_model"])
+        .groupby(["dataset", "loss"])
+        .size()
+        .rename("valid_pairs")
+        .reset_index()
+    )
+    return out.merge(pairs, on=["dataset", "loss"])
+
+
+def reference_plot(runs: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
+    """x = strong model's gt accuracy, y = test accuracy; a line per weak model (hue), a line
+    style per loss, and the black ground-truth line."""
+    datasets = sorted(runs["dataset"].unique())
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4.5), squeeze=False)
+    gt = gt_table(runs)
+    styles = dict(
+        zip(sorted(tr["loss"].unique()) if not tr.empty else [], ["-", "--", ":", "-.", (0, (1, 1))])
+    )
+    palette = dict(
+        zip(gt.sort_values("mean")["model"].unique(), sns.color_palette("viridis", gt["model"].nunique()))
+    )
+    for ax, d in zip(axes[0], datasets):
+        g = gt[gt["dataset"] == d].sort_values("mean")
+        ax.plot(g["mean"], g["mean"], "o-", color="black", label="ground truth", zorder=3)
+        t = tr[tr["dataset"] == d] if not tr.empty else tr
+        if not t.empty:
+            agg = (
+                t.groupby(["weak_model", "strong_model", "loss"])
+                .agg(x=("strong_gt_acc", "mean"), y=("transfer_acc", "mean"), yerr=("transfer_acc", "std"))
+                .reset_index()
+            )
+            for (weak, loss), line in agg.groupby(["weak_model", "loss"]):
+                line = line.sort_values("x")
+                ax.errorbar(
+                    line["x"],
+                    line["y"],
+                    yerr=line["yerr"],
+                    linestyle=styles[loss],
+                    marker="o",
+                    color=palette.get(weak),
+                    capsize=2,
+                    label=f"weak {weak} ({loss})",
+                )
+        ax.set_title(d)
+        ax.set_xlabel("strong model ground-truth accuracy")
+        ax.set_ylabel("test accuracy")
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def pgr_plot(tr: pd.DataFrame) -> plt.Figure:
+    """PGR per (weak -> strong) pair and loss, mean and spread over seeds."""
+    valid = tr.dropna(subset=["pgr"]).assign(pair=lambda d: d["weak_model"] + " → " + d["strong_model"])
+    datasets = sorted(valid["dataset"].unique()) or [""]
+    fig, axes = plt.subplots(1, len(datasets), figsize=(6 * len(datasets), 4.5), squeeze=False)
+    for ax, d in zip(axes[0], datasets):
+        sub = valid[valid["dataset"] == d]
+        if not sub.empty:
+            sns.pointplot(
+                data=sub,
+                x="pair",
+                y="pgr",
+                hue="loss",
+                dodge=0.3,
+                errorbar="sd",
+                linestyle="none",
+                capsize=0.1,
+                ax=ax,
+            )
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axhline(1, color="grey", lw=0.8, ls="--")
+        ax.set_title(f"{d}: PGR (mean ± sd over seeds)")
+        ax.tick_params(axis="x", rotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig
+
+
+def _save_fig(fig: plt.Figure, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=120, format="png")
+
+
+def _save_table(df: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        if path.suffix == ".csv":
+            df.to_csv(tmp, index=False)
+        else:
+            tmp.write_text(df.to_markdown(index=False, floatfmt=".3f") + "\n")
+
+
+def write_report(run_root: str | Path, out_dir: str | Path) -> dict:
+    """Gather all runs under run_root; write tables (CSV + Markdown) and figures (PNG)."""
+    run_root, out_dir = Path(run_root), Path(out_dir)
+    runs = gather(run_root)
+    tr = transfer_table(runs)
+    summary = median_pgr(tr) if not tr.empty else pd.DataFrame()
+    gt = gt_table(runs)
+    _save_table(runs, out_dir / "runs.csv")
+    _save_table(tr, out_dir / "transfer.csv")
+    _save_table(gt, out_dir / "ground_truth.csv")
+    _save_table(summary, out_dir / "median_pgr.csv")
+    _save_table(gt, out_dir / "ground_truth.md")
+    _save_table(summary, out_dir / "median_pgr.md")
+    for name, fig in (
+        ("accuracy.png", reference_plot(runs, tr)),
+        ("pgr.png", pgr_plot(tr) if not tr.empty else None),
+    ):
+        if fig is not None:
+            _save_fig(fig, out_dir / name)
+            plt.close(fig)
+    return {
+        "runs": len(runs),
+        "transfer_runs": len(tr),
+        "median_pgr": summary.to_dict("records"),
+        "ground_truth": gt.to_dict("records"),
+    }
