@@ -49,8 +49,13 @@ def padded_batch_loop(model, tok, texts, targets, lr, max_length, batch_size=32)
     loss_fn = get_loss("xent")
     t0 = time.perf_counter()
     for start in range(0, len(texts), batch_size):
-        enc = tok(texts[start : start + batch_size], padding="max_length", truncation=True,
-                  max_length=max_length, return_tensors="pt")
+        enc = tok(
+            texts[start : start + batch_size],
+            padding="max_length",
+            truncation=True,
+            max_length=max_length,
+            return_tensors="pt",
+        )
         opt.zero_grad()
         loss_fn(model(**enc), targets[start : start + batch_size], 0.0).backward()
         opt.step()
@@ -68,16 +73,41 @@ def bench_training(model_name: str, n: int, max_length: int) -> list[dict]:
     rows = []
     for name, fn in [
         ("per-example loop (reference)", lambda m: per_example_loop(m, tok, texts, targets, lr)),
-        (f"batched, padded to {max_length}", lambda m: padded_batch_loop(m, tok, texts, targets, lr, max_length)),
-        ("ours: Trainer, dynamic padding, length-grouped", lambda m: _timed(
-            lambda: train_classifier(m, tok, ds, get_loss("xent"), results_dir() / "bench" / "trainer",
-                                     epochs=1.0, lr=lr, batch_size=32, seed=0))),
+        (
+            f"batched, padded to {max_length}",
+            lambda m: padded_batch_loop(m, tok, texts, targets, lr, max_length),
+        ),
+        (
+            "ours: Trainer, dynamic padding, length-grouped",
+            lambda m: _timed(
+                lambda: train_classifier(
+                    m,
+                    tok,
+                    ds,
+                    get_loss("xent"),
+                    results_dir() / "bench" / "trainer",
+                    epochs=1.0,
+                    lr=lr,
+                    batch_size=32,
+                    seed=0,
+                )
+            ),
+        ),
     ]:
         torch.manual_seed(0)
         model = build_classifier(model_name, zoo.get_spec(model_name).pooling, "full")
         seconds = fn(model)
-        rows.append({"bench": "full training", "variant": name, "model": model_name, "examples": len(texts),
-                     "tokens": tokens, "seconds": round(seconds, 2), "tokens_per_s": round(tokens / seconds, 1)})
+        rows.append(
+            {
+                "bench": "full training",
+                "variant": name,
+                "model": model_name,
+                "examples": len(texts),
+                "tokens": tokens,
+                "seconds": round(seconds, 2),
+                "tokens_per_s": round(tokens / seconds, 1),
+            }
+        )
     return rows
 
 
@@ -92,14 +122,32 @@ def bench_features(model_name: str, n: int, max_length: int) -> list[dict]:
     rows = []
     for name, kw in [
         ("batch 1, full depth", dict(batch_size=1, sort_by_length=False, stop_early=False, layer=-1)),
-        ("batch 32 in data order, full depth", dict(batch_size=32, sort_by_length=False, stop_early=False, layer=-1)),
-        ("batch 32 sorted by length, full depth", dict(batch_size=32, sort_by_length=True, stop_early=False, layer=-1)),
-        ("ours: sorted + stop at the middle layer", dict(batch_size=32, sort_by_length=True, stop_early=True, layer=0.5)),
+        (
+            "batch 32 in data order, full depth",
+            dict(batch_size=32, sort_by_length=False, stop_early=False, layer=-1),
+        ),
+        (
+            "batch 32 sorted by length, full depth",
+            dict(batch_size=32, sort_by_length=True, stop_early=False, layer=-1),
+        ),
+        (
+            "ours: sorted + stop at the middle layer",
+            dict(batch_size=32, sort_by_length=True, stop_early=True, layer=0.5),
+        ),
     ]:
         _, stats = extract(model_name, texts, max_length=max_length, poolings=("mean", "last"), **kw)
-        rows.append({"bench": "probe features", "variant": name, "model": model_name, "examples": n,
-                     "tokens": stats["tokens"], "seconds": stats["seconds"], "tokens_per_s": stats["tokens_per_s"],
-                     "padding_frac": round(1 - stats["tokens"] / stats["padded_tokens"], 3)})
+        rows.append(
+            {
+                "bench": "probe features",
+                "variant": name,
+                "model": model_name,
+                "examples": n,
+                "tokens": stats["tokens"],
+                "seconds": stats["seconds"],
+                "tokens_per_s": stats["tokens_per_s"],
+                "padding_frac": round(1 - stats["tokens"] / stats["padded_tokens"], 3),
+            }
+        )
     return rows
 
 
@@ -127,11 +175,20 @@ def main() -> None:
     import pandas as pd
 
     table = pd.DataFrame(rows)
-    print(table[["bench", "model", "variant", "tokens", "seconds", "tokens_per_s", "ratio_vs_first"]]
-          .to_markdown(index=False))
-    write_json(results_dir() / "bench" / "classification.json",
-               {"rows": rows, "threads": torch.get_num_threads(), "cuda": torch.cuda.is_available(),
-                "note": "ratios are against the first variant of each bench, measured in the same run"})
+    print(
+        table[
+            ["bench", "model", "variant", "tokens", "seconds", "tokens_per_s", "ratio_vs_first"]
+        ].to_markdown(index=False)
+    )
+    write_json(
+        results_dir() / "bench" / "classification.json",
+        {
+            "rows": rows,
+            "threads": torch.get_num_threads(),
+            "cuda": torch.cuda.is_available(),
+            "note": "ratios are against the first variant of each bench, measured in the same run",
+        },
+    )
 
 
 if __name__ == "__main__":

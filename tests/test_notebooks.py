@@ -12,7 +12,6 @@ def test_00_zoo_notebook(tmp_path):
             "models": ["tiny-random-bert", "tiny-random-llama"],
             "classification_tasks": ["movie_polarity"],
             "math_tasks": ["gsm8k"],
-            "out_dir": str(tmp_path),
         },
     )
     assert out.exists()

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from .losses import LOSSES
@@ -72,9 +73,22 @@ class ClassificationConfig:
             raise ValueError(f"unknown config field(s) {unknown}; expected some of {sorted(names)}")
         return cls(**d)
 
+    def result_fields(self) -> dict:
+        """The fields that can change this run's result (what the run id hashes)."""
+        d = self.to_dict()
+        if self.loss not in ("logconf", "entropy"):
+            d.pop("aux_coef"), d.pop("warmup_frac")
+        if self.mode != "lora":
+            d.pop("lora_r")
+        if self.mode != "probe":
+            d.pop("layer")
+        if Path(self.dataset).suffix == "":  # registry datasets have fixed columns
+            d.pop("text_column"), d.pop("label_column")
+        return d
+
     def run_id(self) -> str:
         d = self.to_dict()
-        h = hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:10]
+        h = hashlib.sha256(json.dumps(self.result_fields(), sort_keys=True).encode()).hexdigest()[:10]
         ds = d["dataset"].replace("/", "_").split(".")[0][-24:]
         who = self.model if self.weak_model is None else f"{self.weak_model}_to_{self.model}_{self.loss}"
         return f"{ds}-{self.kind}-{who}-s{self.seed}-{h}".replace("/", "_")

@@ -129,12 +129,14 @@ def transfer_configs(spec: GridSpec, root: Path) -> list[ClassificationConfig]:
 def notebook_params(
     cfg: ClassificationConfig, root: Path, seeds: list[int], losses: list[str] | None = None
 ) -> dict:
-    p = {k: v for k, v in cfg.to_dict().items() if k not in ("seed", "loss")}
+    """Papermill parameters for 01 (losses None) or 02: the config's fields that can change
+    the result, with the seed and loss lists in place of single values."""
+    p = {k: v for k, v in cfg.result_fields().items() if k not in ("seed", "loss", "weak_model")}
     p.update(seeds=list(seeds), run_root=str(root))
     if losses is not None:
-        p["losses"] = list(losses)
-    if p.get("weak_model") is None:
-        p.pop("weak_model")
+        p.update(
+            losses=list(losses), weak_model=cfg.weak_model, aux_coef=cfg.aux_coef, warmup_frac=cfg.warmup_frac
+        )
     return p
 
 

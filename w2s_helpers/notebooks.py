@@ -35,6 +35,10 @@ def run_notebook(
     src = notebook_path(stem)
     out = Path(out_dir) / src.name
     parameters = {"metrics_file": str(metrics_path(out)), **parameters}
+    declared = pm.inspect_notebook(str(src))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ValueError(f"{src.name} has no parameter(s) {unknown}; its parameters: {sorted(declared)}")
     if kernel is None:
         kernel = KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
     with atomic_path(out) as tmp:
