@@ -50,8 +50,57 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
     assert len(transfer["run_ids"]) == 2
     summary = notebook_metrics(root / executed[0])
     assert summary["runs"] == 4 and summary["transfer_runs"] == 2
+    import pandas as pd
+
+    table = pd.read_csv(root / "transfer.csv")  # an encoder weak and a causal strong: both ceilings found
+    assert table[["weak_gt_acc", "strong_gt_acc"]].notna().all().all()
     for f in ("accuracy.png", "pgr.png", "median_pgr.md", "transfer.csv", "runs.csv"):
         assert (root / f).exists(), f
     mtimes = {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
     grid.run_grid(spec, root, plot=False)
     assert mtimes == {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
+
+
+def test_reasoning_notebooks_end_to_end(tmp_path):
+    """10 -> 11 -> 12 -> 13 -> 14 -> 19 on tiny models through papermill, with replayed
+    weak/strong answers so that stage I has a non-empty consistent subset."""
+    import json
+
+    from w2s_helpers import reasoning_grid
+    from w2s_helpers.reasoning import load_splits
+
+    base = dict(
+        n_train_1=8,
+        n_train_2=6,
+        n_test=4,
+        max_new_tokens=8,
+        k_samples=2,
+        sft_epochs=1.0,
+        pref_epochs=1.0,
+        batch_size=4,
+        max_length=640,
+        stage1_sets=["full_weak", "hybrid"],
+    )
+    spec = reasoning_grid.ReasoningGridSpec(
+        name="r", pairs=[["tiny-random-llama", "tiny-random-qwen2"]], base=base
+    )
+    cfg = reasoning_grid.configs(spec)[0]
+    questions = load_splits(cfg)[0]["train_2"]
+    for name, right, wrong in (("weak", range(4), -1), ("strong", range(0, 6, 2), -2)):
+        rows = [
+            {"id": q["id"], "prompt": "p", "response": f"#### {q['gold'] if i in right else wrong}"}
+            for i, q in enumerate(questions)
+        ]
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    spec.base.update(
+        weak_rows_file=str(tmp_path / "weak.jsonl"), strong_rows_file=str(tmp_path / "strong.jsonl")
+    )
+    root = reasoning_grid.run_reasoning_grid(reasoning_grid.validate(spec), tmp_path / "grid")
+    (done,) = reasoning_grid.gather(root)
+    methods = [r["method"] for r in done["accuracy"]]
+    assert methods[:4] == ["weak_floor", "strong_zero_shot", "full_weak_sft", "stage1_it1_hybrid"]
+    sets = {r["set"]: r for r in done["sets"]}
+    assert sets["weak"]["questions"] == 2 and sets["hybrid"]["rows"] == 4
+    exp = next(root.glob("*/done.json")).parent
+    assert (exp / "reasoning_accuracy.png").exists() and (exp / "stage1_sets.md").exists()
+    assert len(list(exp.glob("notebooks/*.ipynb"))) == 5

@@ -30,6 +30,7 @@ def extract_gsm8k(response: str) -> str:
     segment = _after_marker(response)
     if segment is None:
         return ""
+    segment = segment.split("\n")[0].split("=")[-1]  # "#### 2+7=9" -> "9"
     m = _NUMBER.search(segment.replace(",", "").replace("$", ""))
     return m.group(0) if m else ""
 

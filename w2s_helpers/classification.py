@@ -183,8 +183,8 @@ def run(cfg: ClassificationConfig, root: str | Path, force: bool = False) -> dic
         {
             "test_acc": accuracy(test_p, list(data.test["label"])),
             "test_auroc": auroc(test_p, list(data.test["label"])),
-            "layer": layer if cfg.mode == "probe" else None,
-            "pooling": pooling,
+            "feature_layer": layer if cfg.mode == "probe" else None,
+            "feature_pooling": pooling,
             "losses": history,
             "wall_s": round(time.time() - t0, 2),
         }
@@ -197,5 +197,6 @@ def gather(root: str | Path) -> pd.DataFrame:
     rows = []
     for result in sorted(Path(root).glob("runs/*/result.json")):
         r = read_json(result)
-        rows.append({**r["config"], **{k: v for k, v in r.items() if k not in ("config", "losses", "env")}})
+        # the config's own fields win: a record's metrics never shadow what identifies the run
+        rows.append({**{k: v for k, v in r.items() if k not in ("config", "losses", "env")}, **r["config"]})
     return pd.DataFrame(rows)

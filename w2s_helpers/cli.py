@@ -27,7 +27,12 @@ def cmd_grid(args: argparse.Namespace) -> None:
 
     spec = load_spec(args.spec)
     t0 = time.time()
-    root = run_grid(spec, args.out, papermill=not args.in_process)
+    if getattr(spec, "pipeline", "classification") == "reasoning":
+        from .reasoning_grid import run_reasoning_grid
+
+        root = run_reasoning_grid(spec, args.out)
+    else:
+        root = run_grid(spec, args.out, papermill=not args.in_process)
     log.info("grid %s done in %.0fs -> %s", spec.name, time.time() - t0, root)
 
 

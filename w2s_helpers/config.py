@@ -112,3 +112,9 @@ class GridSpec:
     order_by: Literal["ladder", "gt_accuracy"] = "ladder"  # gt_accuracy: reorder after gt runs
     pairs: list[list[str]] | None = None  # explicit (weak, strong) pairs; default: all weak < strong
     base: dict = field(default_factory=dict)  # ClassificationConfig fields shared by every run
+
+
+def from_params(cls, namespace: dict):
+    """Build config `cls` from a notebook's parameter variables (the fields it names)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in namespace.items() if k in names})

@@ -70,17 +70,29 @@ def validate(spec: GridSpec, where: str = "grid spec") -> GridSpec:
     return spec
 
 
-def load_spec(path: str | Path) -> GridSpec:
+def load_spec(path: str | Path):
+    """A classification GridSpec, or a ReasoningGridSpec for `pipeline: reasoning`."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such grid spec")
     raw = yaml.safe_load(path.read_text()) or {}
-    names = {f.name for f in dataclasses.fields(GridSpec)}
+    pipeline = raw.get("pipeline", "classification")
+    if pipeline == "reasoning":
+        from .reasoning_grid import ReasoningGridSpec
+        from .reasoning_grid import validate as validate_reasoning
+
+        spec_cls, check = ReasoningGridSpec, validate_reasoning
+    elif pipeline == "classification":
+        raw.pop("pipeline", None)
+        spec_cls, check = GridSpec, validate
+    else:
+        raise GridSpecError(f"{path}: pipeline: {pipeline!r}; expected 'classification' or 'reasoning'")
+    names = {f.name for f in dataclasses.fields(spec_cls)}
     unknown = sorted(set(raw) - names)
     if unknown:
         raise GridSpecError(f"{path}: unknown field(s) {unknown}; expected some of {sorted(names)}")
     raw.setdefault("name", path.stem)
-    return validate(GridSpec(**raw), str(path))
+    return check(spec_cls(**raw), str(path))
 
 
 def base_config(spec: GridSpec, dataset: str, model: str, seed: int, **kw) -> ClassificationConfig:

@@ -86,23 +86,39 @@ def gt_table(runs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def median_pgr(tr: pd.DataFrame) -> pd.DataFrame:
-    """Median PGR over valid pairs per (dataset, loss, seed), then mean and spread over seeds."""
-    valid = tr.dropna(subset=["pgr"])
-    per_seed = valid.groupby(["dataset", "loss", "seed"])["pgr"].median().reset_index()
-    out = (
-        per_seed.groupby(["dataset", "loss"])["pgr"]
-        .agg(median_pgr="mean", seed_std="std", seed_min="min", seed_max="max", seeds="count")
-        .reset_index()
+def median_pgr(tr: pd.DataFrame, min_gap: float = 0.02) -> pd.DataFrame:
+    """Median PGR over pairs per (dataset, loss, seed), then mean and spread over seeds.
+
+    `median_pgr` uses the pairs whose mean ceiling is at least `min_gap` above the weak
+    model (PGR of a sub-point gap is noise divided by noise); `median_pgr_all` uses every
+    valid pair, as the paper does.
+    """
+    valid = tr.dropna(subset=["pgr"]).copy()
+    gap = (
+        valid.groupby(["dataset", "weak_model", "strong_model"])[["strong_gt_acc", "weak_gt_acc"]]
+        .transform("mean")
+        .pipe(lambda g: g["strong_gt_acc"] - g["weak_gt_acc"])
     )
-    pairs = (
-        valid.drop_duplicates(["dataset", "loss", "weak_model", "strong_model"])
-        .groupby(["dataset", "loss"])
-        .size()
-        .rename("valid_pairs")
-        .reset_index()
-    )
-    return out.merge(pairs, on=["dataset", "loss"])
+    valid["wide"] = gap >= min_gap
+
+    def summarise(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+        per_seed = rows.groupby(["dataset", "loss", "seed"])["pgr"].median().reset_index()
+        out = per_seed.groupby(["dataset", "loss"])["pgr"].agg(["mean", "std", "min", "max"]).reset_index()
+        out.columns = ["dataset", "loss", name, f"{name}_seed_std", f"{name}_seed_min", f"{name}_seed_max"]
+        pairs = (
+            rows.drop_duplicates(["dataset", "loss", "weak_model", "strong_model"])
+            .groupby(["dataset", "loss"])
+            .size()
+            .rename(f"{name}_pairs")
+            .reset_index()
+        )
+        return out.merge(pairs, on=["dataset", "loss"])
+
+    wide = summarise(valid[valid["wide"]], "median_pgr")
+    every = summarise(valid, "median_pgr_all")[
+        ["dataset", "loss", "median_pgr_all", "median_pgr_all_seed_std", "median_pgr_all_pairs"]
+    ]
+    return wide.merge(every, on=["dataset", "loss"], how="outer").assign(min_gap=min_gap)
 
 
 def reference_plot(runs: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
@@ -148,16 +164,26 @@ def reference_plot(runs: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def pgr_plot(tr: pd.DataFrame) -> plt.Figure:
-    """PGR per (weak -> strong) pair and loss, mean and spread over seeds."""
-    valid = tr.dropna(subset=["pgr"]).assign(pair=lambda d: d["weak_model"] + " → " + d["strong_model"])
+def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
+    """PGR per (weak -> strong) pair and loss, mean and spread over seeds, for pairs whose
+    ceiling is at least `min_gap` above the weak model; each label carries the gap."""
+    valid = tr.dropna(subset=["pgr"]).copy()
+    gap = valid.groupby(["dataset", "weak_model", "strong_model"])[
+        ["strong_gt_acc", "weak_gt_acc"]
+    ].transform("mean")
+    valid["gap"] = gap["strong_gt_acc"] - gap["weak_gt_acc"]
+    valid["pair"] = [
+        f"{w} → {st} (+{100 * g:.1f})"
+        for w, st, g in zip(valid["weak_model"], valid["strong_model"], valid["gap"])
+    ]
     datasets = sorted(valid["dataset"].unique()) or [""]
-    fig, axes = plt.subplots(1, len(datasets), figsize=(6 * len(datasets), 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(datasets), figsize=(6 * len(datasets), 4.8), squeeze=False)
     for ax, d in zip(axes[0], datasets):
         sub = valid[valid["dataset"] == d]
-        if not sub.empty:
+        shown = sub[sub["gap"] >= min_gap].sort_values("gap")
+        if not shown.empty:
             sns.pointplot(
-                data=sub,
+                data=shown,
                 x="pair",
                 y="pgr",
                 hue="loss",
@@ -169,8 +195,14 @@ def pgr_plot(tr: pd.DataFrame) -> plt.Figure:
             )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axhline(1, color="grey", lw=0.8, ls="--")
-        ax.set_title(f"{d}: PGR (mean ± sd over seeds)")
-        ax.tick_params(axis="x", rotation=45)
+        hidden = sub[sub["gap"] < min_gap]["pair"].nunique()
+        ax.set_title(
+            f"{d}: PGR, mean ± sd over seeds\n(gap in points; {hidden} pair(s) with gap < "
+            f"{100 * min_gap:.0f} points not shown)",
+            fontsize=10,
+        )
+        ax.set_xlabel("weak → strong (ceiling − weak)")
+        ax.tick_params(axis="x", rotation=40)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
     fig.tight_layout()
@@ -190,12 +222,12 @@ def _save_table(df: pd.DataFrame, path: Path) -> None:
             tmp.write_text(df.to_markdown(index=False, floatfmt=".3f") + "\n")
 
 
-def write_report(run_root: str | Path, out_dir: str | Path) -> dict:
+def write_report(run_root: str | Path, out_dir: str | Path, min_gap: float = 0.02) -> dict:
     """Gather all runs under run_root; write tables (CSV + Markdown) and figures (PNG)."""
     run_root, out_dir = Path(run_root), Path(out_dir)
     runs = gather(run_root)
     tr = transfer_table(runs)
-    summary = median_pgr(tr) if not tr.empty else pd.DataFrame()
+    summary = median_pgr(tr, min_gap) if not tr.empty else pd.DataFrame()
     gt = gt_table(runs)
     _save_table(runs, out_dir / "runs.csv")
     _save_table(tr, out_dir / "transfer.csv")
@@ -205,7 +237,7 @@ def write_report(run_root: str | Path, out_dir: str | Path) -> dict:
     _save_table(summary, out_dir / "median_pgr.md")
     for name, fig in (
         ("accuracy.png", reference_plot(runs, tr)),
-        ("pgr.png", pgr_plot(tr) if not tr.empty else None),
+        ("pgr.png", pgr_plot(tr, min_gap) if not tr.empty else None),
     ):
         if fig is not None:
             _save_fig(fig, out_dir / name)

@@ -1,0 +1,149 @@
+"""Reasoning pipeline on tiny random models: generation backend, trl training, replay,
+resumable generation. Tiny random models answer nothing correctly, so replayed rows (the
+reference's format) stand in for the weak and strong answers."""
+
+import json
+
+import pytest
+import torch
+
+from w2s_helpers import reasoning, zoo
+from w2s_helpers.fileio import DataError
+from w2s_helpers.generation import HFGenerator, SamplingParams, cut_at_stop
+from w2s_helpers.reasoning_train import TrainParams, preference, sft
+
+TINY = "tiny-random-llama"
+
+
+def test_hf_backend_greedy_equals_plain_generate():
+    prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
+    gen = HFGenerator(TINY, batch_size=2)
+    p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
+    batched = gen.generate(prompts, p)
+    tok = zoo.load_tokenizer(TINY)
+    model = zoo.load_causal_lm(TINY).eval()
+    for prompt, out in zip(prompts, batched):
+        ids = tok(prompt, return_tensors="pt")
+        with torch.no_grad():
+            ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
+        assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+
+
+def test_sampling_is_seeded_and_stops_cut():
+    gen = HFGenerator(TINY, batch_size=4)
+    p = SamplingParams(max_new_tokens=10, temperature=1.0, n=3, seed=0, stop=())
+    a = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    b = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    assert a == b and len(a[0]) == 3 and len(set(a[0])) > 1
+    assert cut_at_stop(" 4 + 4 = 8\n#### 8\n\nQuestion: next", ("Question", "Answer")) == "4 + 4 = 8\n#### 8"
+
+
+def test_sft_then_dpo_then_orpo_through_trl(tmp_path):
+    rows = [{"prompt": f"Question: {i}+1?\nAnswer:", "completion": f" #### {i + 1}"} for i in range(8)]
+    pairs = [{"prompt": r["prompt"], "chosen": r["completion"], "rejected": " #### 0"} for r in rows]
+    p = TrainParams(epochs=1, batch_size=4, lr=1e-3, max_length=64, save_steps=1)
+    a1 = sft(TINY, rows, tmp_path / "sft", p)
+    assert (a1 / "adapter_config.json").exists()
+    log = json.loads((tmp_path / "sft" / "train_log.json").read_text())
+    assert log["history"] and all(h["loss"] == h["loss"] for h in log["history"])
+    for method in ("dpo", "orpo"):
+        a = preference(method, TINY, pairs, tmp_path / method, p, adapters=[a1])
+        assert (a / "adapter_config.json").exists()
+    assert sft(TINY, rows, tmp_path / "sft", p) == a1  # complete: reused, not retrained
+
+
+def _replay_cfg(tmp_path, n=6, **kw):
+    cfg = reasoning.ReasoningConfig(
+        weak_model=TINY,
+        strong_model="tiny-random-qwen2",
+        n_train_1=8,
+        n_train_2=n,
+        n_test=4,
+        max_new_tokens=8,
+        k_samples=2,
+        sft_epochs=1,
+        pref_epochs=1,
+        batch_size=4,
+        max_length=640,
+        stage1_sets=["full_weak", "hybrid"],
+        **kw,
+    )
+    splits, _ = reasoning.load_splits(cfg)
+    q = splits["train_2"]
+    weak = [
+        {
+            "id": r["id"],
+            "prompt": f"Question: {r['question']}\nAnswer:",
+            "response": f"weak work\n#### {r['gold'] if i < 4 else 'x'}",
+        }
+        for i, r in enumerate(q)
+    ]
+    strong = [
+        {
+            "id": r["id"],
+            "prompt": "shots...",
+            "response": f"strong work\n#### {r['gold'] if i % 2 == 0 else 0}",
+        }
+        for i, r in enumerate(q)
+    ]
+    for name, rows in (("weak.jsonl", weak), ("strong.jsonl", strong)):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return reasoning.ReasoningConfig(
+        **{
+            **cfg.__dict__,
+            "weak_rows_file": str(tmp_path / "weak.jsonl"),
+            "strong_rows_file": str(tmp_path / "strong.jsonl"),
+        }
+    )
+
+
+def test_stage1_on_replayed_rows(tmp_path):
+    cfg = _replay_cfg(tmp_path)
+    s1 = reasoning.stage1(cfg, tmp_path / "run")
+    sets = {r["set"]: r for r in s1["sets"]}
+    # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
+    assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
+    assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
+    assert set(s1["policies"]) == {"full_weak_sft", "it1_hybrid"}
+    again = reasoning.stage1(cfg, tmp_path / "run")  # everything cached
+    assert again["policies"]["it1_hybrid"].adapters == s1["policies"]["it1_hybrid"].adapters
+
+
+def test_replay_rows_missing_questions_fail_clearly(tmp_path):
+    cfg = _replay_cfg(tmp_path)
+    lines = (tmp_path / "weak.jsonl").read_text().splitlines()
+    (tmp_path / "weak.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(DataError, match=r"weak\.jsonl: no rows for 1 of 6 questions"):
+        reasoning.weak_generations(cfg, tmp_path / "run")
+
+
+def test_generation_resumes_from_partial_file(tmp_path, monkeypatch):
+    cfg = reasoning.ReasoningConfig(
+        weak_model=TINY, strong_model=TINY, n_test=5, max_new_tokens=4, gen_batch_size=1
+    )
+    splits, _ = reasoning.load_splits(cfg)
+    policy = reasoning.Policy("tiny", TINY)
+    calls = []
+    real = HFGenerator.generate
+
+    def dying(self, prompts, p, desc=""):
+        calls.append(len(prompts))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, prompts, p, desc)
+
+    monkeypatch.setattr(HFGenerator, "generate", dying)
+    with pytest.raises(KeyboardInterrupt):
+        reasoning.generate_rows(cfg, tmp_path, policy, splits["test"], "zero_shot", reasoning.greedy(cfg))
+    partial = list(tmp_path.glob("generations/*/rows.partial.jsonl"))
+    assert len(partial) == 1 and len(partial[0].read_text().splitlines()) == 2  # first chunk kept
+    assert not list(tmp_path.glob("generations/*/rows.jsonl"))
+    monkeypatch.setattr(HFGenerator, "generate", real)
+    calls.clear()
+    monkeypatch.setattr(
+        HFGenerator,
+        "generate",
+        lambda self, prompts, p, desc="": calls.append(len(prompts)) or real(self, prompts, p, desc),
+    )
+    rows = reasoning.generate_rows(cfg, tmp_path, policy, splits["test"], "zero_shot", reasoning.greedy(cfg))
+    assert [r["id"] for r in rows] == [q["id"] for q in splits["test"]] and sum(calls) == 3  # only the rest

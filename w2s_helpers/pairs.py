@@ -1,0 +1,115 @@
+"""Stage II: majority vote over k samples and contrastive preference pairs.
+
+For each train_2 question the stage-I model's k samples are voted: confidence = count of
+the most common prediction / k; samples with that prediction are positives, the rest
+negatives. Pairs (seeded):
+  - skip if confidence < 0.6 or the majority prediction is empty;
+  - weak prediction == majority: chosen = the weak response, rejected = a random negative
+    (none: skip). MATH rule: up to 3 negatives, one pair each;
+  - else, if confidence >= 0.8: chosen = a random positive, rejected = the weak response.
+    MATH rule: up to 3 distinct positives, one pair each.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .answers import NUMERIC, extract_answer, is_equiv, normalize_math
+
+MIN_CONFIDENCE = 0.6  # below: the strong model is too unsure for any pair
+FLIP_CONFIDENCE = 0.8  # needed to overrule the weak model's answer
+
+
+def answer_key(pred: str, dataset: str) -> str:
+    """Canonical form for voting: equal keys mean equal answers."""
+    pred = str(pred).strip()
+    if not pred:
+        return ""
+    if dataset in NUMERIC:
+        try:
+            return repr(float(pred.replace(",", "")))
+        except ValueError:
+            return pred
+    return normalize_math(pred)
+
+
+@dataclass
+class Vote:
+    majority: str  # the majority prediction (a representative raw string), "" if none
+    confidence: float
+    positives: list[int]  # indices of samples agreeing with the majority
+    negatives: list[int]
+
+
+def majority_vote(preds: Sequence[str], dataset: str) -> Vote:
+    keys = [answer_key(p, dataset) for p in preds]
+    counts = Counter(keys)
+    if not counts:
+        return Vote("", 0.0, [], [])
+    top, n = max(counts.items(), key=lambda kv: (kv[1], kv[0] != "", -keys.index(kv[0])))
+    pos = [i for i, k in enumerate(keys) if k == top]
+    neg = [i for i, k in enumerate(keys) if k != top]
+    return Vote(preds[pos[0]] if top else "", n / len(preds), pos, neg)
+
+
+def build_pairs(
+    weak_rows: Sequence[dict], samples: dict, dataset: str, rule: str | None = None, seed: int = 42
+) -> list[dict]:
+    """Preference pairs {id, prompt, chosen, rejected, ...}.
+
+    weak_rows: the weak model's rows on train_2 (id, prompt, response, pred).
+    samples:   id -> the stage-I model's k responses.
+    rule:      "gsm8k" (one pair per question) or "math" (up to 3); default from dataset.
+    """
+    rule = rule or ("gsm8k" if dataset in NUMERIC else "math")
+    per_question = 1 if rule == "gsm8k" else 3
+    rng = random.Random(seed)
+    pairs = []
+    for w in weak_rows:
+        responses = samples.get(w["id"], [])
+        if not responses:
+            continue
+        preds = [extract_answer(r, dataset) for r in responses]
+        vote = majority_vote(preds, dataset)
+        if vote.confidence < MIN_CONFIDENCE or not vote.majority:
+            continue
+        weak_pred = w.get("pred") or extract_answer(w["response"], dataset)
+        base = {
+            "id": w["id"],
+            "prompt": w["prompt"],
+            "confidence": vote.confidence,
+            "majority": vote.majority,
+        }
+        if str(weak_pred).strip() and is_equiv(weak_pred, vote.majority, dataset):
+            if not vote.negatives:
+                continue
+            for i in rng.sample(vote.negatives, min(per_question, len(vote.negatives))):
+                pairs.append(
+                    {**base, "chosen": w["response"], "rejected": responses[i], "case": "weak_agrees"}
+                )
+        elif vote.confidence >= FLIP_CONFIDENCE:
+            distinct = list({responses[i]: i for i in vote.positives}.values())
+            for i in rng.sample(distinct, min(per_question, len(distinct))):
+                pairs.append(
+                    {**base, "chosen": responses[i], "rejected": w["response"], "case": "strong_overrules"}
+                )
+    return pairs
+
+
+def pair_accuracy(pairs: Sequence[dict], gold: dict, dataset: str) -> dict:
+    """How often the chosen and the rejected responses are correct (the reference reports
+    80.0% / 6.0% for Llama2-7b weak on GSM8K)."""
+    if not pairs:
+        return {"pairs": 0, "chosen_correct": float("nan"), "rejected_correct": float("nan")}
+
+    def correct(text: str, qid) -> bool:
+        return is_equiv(extract_answer(text, dataset), gold[qid], dataset)
+
+    return {
+        "pairs": len(pairs),
+        "chosen_correct": sum(correct(p["chosen"], p["id"]) for p in pairs) / len(pairs),
+        "rejected_correct": sum(correct(p["rejected"], p["id"]) for p in pairs) / len(pairs),
+    }
