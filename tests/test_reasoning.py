@@ -104,9 +104,9 @@ def test_stage1_on_replayed_rows(tmp_path):
     # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
     assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
     assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
-    assert set(s1["policies"]) == {"full_weak_sft", "it1_hybrid"}
+    assert set(s1["policies"]) == {"full_weak_sft", "stage1_it1_hybrid"}
     again = reasoning.stage1(cfg, tmp_path / "run")  # everything cached
-    assert again["policies"]["it1_hybrid"].adapters == s1["policies"]["it1_hybrid"].adapters
+    assert again["policies"]["stage1_it1_hybrid"].adapters == s1["policies"]["stage1_it1_hybrid"].adapters
 
 
 def test_replay_rows_missing_questions_fail_clearly(tmp_path):
@@ -147,3 +147,16 @@ def test_generation_resumes_from_partial_file(tmp_path, monkeypatch):
     )
     rows = reasoning.generate_rows(cfg, tmp_path, policy, splits["test"], "zero_shot", reasoning.greedy(cfg))
     assert [r["id"] for r in rows] == [q["id"] for q in splits["test"]] and sum(calls) == 3  # only the rest
+
+
+def test_sft_and_preference_on_a_real_model(tmp_path):
+    """trl SFT, then DPO and ORPO from the SFT'd model, on the real SmolLM2-135M (LoRA)."""
+    q = "Question: Tom has 3 apples and buys 2 more. How many apples does he have?\nAnswer:"
+    rows = [{"prompt": q, "completion": " 3 + 2 = 5\n#### 5"}] * 4
+    pairs = [{"prompt": q, "chosen": "3 + 2 = 5\n#### 5", "rejected": "3 - 2 = 1\n#### 1"}] * 4
+    p = TrainParams(epochs=1, batch_size=2, lr=1e-4, max_length=96, lora_r=4, lora_alpha=8, save_steps=10)
+    a1 = sft("smollm2-135m", rows, tmp_path / "sft", p)
+    for method in ("dpo", "orpo"):
+        a = preference(method, "smollm2-135m", pairs, tmp_path / method, p, adapters=[a1])
+        log = json.loads((tmp_path / method / "train_log.json").read_text())
+        assert (a / "adapter_model.safetensors").exists() and len(log["history"]) == 2

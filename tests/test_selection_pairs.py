@@ -133,3 +133,15 @@ def test_replay_reference_llama2_outputs(gair):
     # we keep all of the reference's set except questions where both answers are empty
     assert len(sets["weak"]) == 2683 - len(both_empty)
     assert selection.label_accuracy(sets["weak"], gold, "gsm8k") == pytest.approx(0.900, abs=0.01)
+
+
+def test_accuracy_pass_at_k_and_majority():
+    from w2s_helpers.evaluation import score, summarise
+
+    recs = [
+        score(["#### 5", "#### 4", "#### 5"], "5", "gsm8k"),  # first right, majority right
+        score(["#### 1", "#### 2", "#### 2"], "1", "gsm8k"),  # first right, pass, majority wrong
+        score(["#### 0", "#### 3", "#### 0"], "3", "gsm8k"),  # first wrong, pass, majority wrong
+        score(["#### 9", "", ""], "9", "gsm8k"),  # majority is the empty answer: wrong
+    ]
+    assert summarise(recs) == {"n": 4, "k": 3, "accuracy": 0.75, "pass_at_k": 1.0, "maj_at_k": 0.25}

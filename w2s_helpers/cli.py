@@ -13,6 +13,7 @@ from .paths import REPO_ROOT, results_dir
 log = logging.getLogger("w2s")
 
 DEMO_GRID = REPO_ROOT / "grids" / "demo.yaml"
+DEMO_REASONING = REPO_ROOT / "grids" / "demo_reasoning.yaml"
 
 
 def cmd_zoo(args: argparse.Namespace) -> None:
@@ -37,19 +38,30 @@ def cmd_grid(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    """The main job: the offline zoo, then the classification grid, headless."""
-    t0 = time.time()
-    cmd_zoo(argparse.Namespace(models=None))
-    t1 = time.time()
-    cmd_grid(argparse.Namespace(spec=DEMO_GRID, out=None, in_process=False))
-    log.info("demo: zoo %.0fs, classification grid %.0fs", t1 - t0, time.time() - t1)
+    """The main job: the offline zoo, the classification grid, the reasoning smoke, headless."""
+    times = {}
+    for name, fn, ns in [
+        ("zoo", cmd_zoo, argparse.Namespace(models=None)),
+        ("classification", cmd_grid, argparse.Namespace(spec=DEMO_GRID, out=None, in_process=False)),
+        ("reasoning", cmd_grid, argparse.Namespace(spec=DEMO_REASONING, out=None, in_process=False)),
+    ]:
+        if args.skip and name in args.skip:
+            continue
+        t0 = time.time()
+        fn(ns)
+        times[name] = round(time.time() - t0)
+    log.info("demo done: %s (seconds); figures and tables under %s", times, results_dir())
 
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="w2s", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="the README's main job").set_defaults(fn=cmd_demo)
+    p = sub.add_parser("demo", help="the README's main job")
+    p.add_argument(
+        "--skip", nargs="*", choices=["zoo", "classification", "reasoning"], help="parts to leave out"
+    )
+    p.set_defaults(fn=cmd_demo)
     p = sub.add_parser("zoo", help="assemble the offline zoo and smoke-test each model")
     p.add_argument("--models", nargs="*", help="model names (default: the offline zoo)")
     p.set_defaults(fn=cmd_zoo)

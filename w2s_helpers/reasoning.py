@@ -59,6 +59,7 @@ class ReasoningConfig:
     batch_size: int = 4
     max_length: int = 512
     eval_k: int = 1  # samples per test question for pass@k / maj@k (1: greedy accuracy only)
+    eval_strong_zero_shot: bool = True  # also evaluate the untrained strong model (zero-shot)
     # replay: saved generations in the reference's row format (id, prompt, response[, pred]) used
     # instead of generating; e.g. the paper's real Llama2-7b weak outputs on train_2
     weak_rows_file: str | None = None
@@ -279,6 +280,11 @@ def strong_icl_generations(cfg: ReasoningConfig, root: Path) -> list[dict]:
     )
 
 
+def stage1_method(iteration: int, training_set: str) -> str:
+    """The method name of a stage-I model, as evaluations and plots label it."""
+    return "full_weak_sft" if training_set == "full_weak" else f"stage1_it{iteration}_{training_set}"
+
+
 def stage1(cfg: ReasoningConfig, root: Path) -> dict:
     """Select consistent questions, SFT the strong model on each requested set; with
     iterations=2, the iter-1 model regenerates train_2 and the selection runs again.
@@ -310,11 +316,11 @@ def stage1(cfg: ReasoningConfig, root: Path) -> dict:
                 log.warning("stage I iteration %d: set %r is empty; skipping its SFT", it, name)
                 continue
             adapter = sft(cfg.strong_model, sets[name], out, cfg.train_params("sft"), source=cfg.source)
-            policies[f"it{it}_{name}" if name != "full_weak" else "full_weak_sft"] = Policy(
+            policies[stage1_method(it, name)] = Policy(
                 f"stage1-it{it}-{name}", cfg.strong_model, [str(adapter)]
             )
         if it < cfg.iterations:
-            final = policies.get(f"it{it}_{cfg.stage1_final}")
+            final = policies.get(stage1_method(it, cfg.stage1_final))
             if final is None:
                 break
             strong_rows = generate_rows(cfg, root, final, splits["train_2"], "zero_shot", greedy(cfg))
@@ -323,7 +329,7 @@ def stage1(cfg: ReasoningConfig, root: Path) -> dict:
 
 
 def stage1_policy(cfg: ReasoningConfig, policies: dict) -> Policy:
-    key = f"it{cfg.iterations}_{cfg.stage1_final}"
+    key = stage1_method(cfg.iterations, cfg.stage1_final)
     if key not in policies:
         raise RuntimeError(
             f"stage I produced no {key!r} model (its training set was empty); "
@@ -431,9 +437,11 @@ def gather_evals(root: Path) -> list[dict]:
 
 def methods(cfg: ReasoningConfig, root: Path) -> dict[str, Policy]:
     """Every model the paper compares, in plot order (training whatever is missing)."""
-    out = {"weak_floor": weak_sft(cfg, root), "strong_zero_shot": Policy("strong", cfg.strong_model)}
+    out = {"weak_floor": weak_sft(cfg, root)}
+    if cfg.eval_strong_zero_shot:
+        out["strong_zero_shot"] = Policy("strong", cfg.strong_model)
     s1 = stage1(cfg, root)
-    out.update({f"stage1_{k}" if k != "full_weak_sft" else k: v for k, v in s1["policies"].items()})
+    out.update(s1["policies"])
     s2 = stage2(cfg, root, s1["policies"])
     if s2["policy"] is not None:
         out[f"stage2_{cfg.pref_method}"] = s2["policy"]

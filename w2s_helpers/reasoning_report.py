@@ -10,8 +10,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .fileio import atomic_path, read_json  # noqa: E402
+from .fileio import read_json  # noqa: E402
 from .reasoning import gather_evals  # noqa: E402
+from .report import save_figure, save_table  # noqa: E402
 
 ORDER = [
     "weak_floor",
@@ -33,7 +34,12 @@ def accuracy_table(run_root: str | Path) -> pd.DataFrame:
     if df.empty:
         return df
     df["order"] = [ORDER.index(m) if m in ORDER else len(ORDER) for m in df["method"]]
-    cols = [c for c in ("method", "n", "accuracy", "pass_at_k", "maj_at_k", "k") if c in df]
+    sampled = "k" in df and (df["k"] > 1).any()  # pass@k / maj@k only mean something for k > 1
+    cols = [
+        c
+        for c in ("method", "n", "accuracy", *(("pass_at_k", "maj_at_k", "k") if sampled else ()))
+        if c in df
+    ]
     return df.sort_values("order")[cols].reset_index(drop=True)
 
 
@@ -60,23 +66,14 @@ def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
     return fig
 
 
-def _write(df: pd.DataFrame, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(
-            df.to_csv(index=False)
-            if path.suffix == ".csv"
-            else df.to_markdown(index=False, floatfmt=".3f") + "\n"
-        )
-
-
 def write_report(run_root: str | Path, out_dir: str | Path) -> dict:
     run_root, out_dir = Path(run_root), Path(out_dir)
     table = accuracy_table(run_root)
     sets_path = run_root / "stage1_sets.json"
     sets = pd.DataFrame(read_json(sets_path)) if sets_path.exists() else pd.DataFrame()
     for df, stem in ((table, "reasoning_accuracy"), (sets, "stage1_sets")):
-        _write(df, out_dir / f"{stem}.csv")
-        _write(df, out_dir / f"{stem}.md")
+        save_table(df, out_dir / f"{stem}.csv")
+        save_table(df, out_dir / f"{stem}.md")
     evals = gather_evals(run_root)
     title = (
         f"{evals[0]['dataset']}: weak {evals[0]['weak_model']} -> strong {evals[0]['strong_model']}"
@@ -84,7 +81,6 @@ def write_report(run_root: str | Path, out_dir: str | Path) -> dict:
         else ""
     )
     fig = bar_chart(table, title)
-    with atomic_path(out_dir / "reasoning_accuracy.png") as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
+    save_figure(fig, out_dir / "reasoning_accuracy.png")
     plt.close(fig)
     return {"accuracy": table.to_dict("records"), "sets": sets.to_dict("records")}

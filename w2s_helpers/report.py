@@ -209,12 +209,12 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
     return fig
 
 
-def _save_fig(fig: plt.Figure, path: Path) -> None:
+def save_figure(fig: plt.Figure, path: Path) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=120, format="png")
 
 
-def _save_table(df: pd.DataFrame, path: Path) -> None:
+def save_table(df: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as tmp:
         if path.suffix == ".csv":
             df.to_csv(tmp, index=False)
@@ -229,18 +229,18 @@ def write_report(run_root: str | Path, out_dir: str | Path, min_gap: float = 0.0
     tr = transfer_table(runs)
     summary = median_pgr(tr, min_gap) if not tr.empty else pd.DataFrame()
     gt = gt_table(runs)
-    _save_table(runs, out_dir / "runs.csv")
-    _save_table(tr, out_dir / "transfer.csv")
-    _save_table(gt, out_dir / "ground_truth.csv")
-    _save_table(summary, out_dir / "median_pgr.csv")
-    _save_table(gt, out_dir / "ground_truth.md")
-    _save_table(summary, out_dir / "median_pgr.md")
+    save_table(runs, out_dir / "runs.csv")
+    save_table(tr, out_dir / "transfer.csv")
+    save_table(gt, out_dir / "ground_truth.csv")
+    save_table(summary, out_dir / "median_pgr.csv")
+    save_table(gt, out_dir / "ground_truth.md")
+    save_table(summary, out_dir / "median_pgr.md")
     for name, fig in (
         ("accuracy.png", reference_plot(runs, tr)),
         ("pgr.png", pgr_plot(tr, min_gap) if not tr.empty else None),
     ):
         if fig is not None:
-            _save_fig(fig, out_dir / name)
+            save_figure(fig, out_dir / name)
             plt.close(fig)
     return {
         "runs": len(runs),
