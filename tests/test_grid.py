@@ -39,8 +39,8 @@ def no_training(monkeypatch):
         ("datasets", ["imdbb"], "datasets: unknown dataset 'imdbb'"),
         ("losses", ["xent", "hinge"], "losses: unknown loss 'hinge'"),
         ("pairs", [["tiny-random-llama", "tiny-random-bert"]], "weak model 'tiny-random-llama' is not below"),
-        ("base", {"mode": "finetune"}, "base: mode 'finetune'"),
-        ("base", {"epoch": 2}, r"base: unknown config field\(s\) \['epoch'\]"),
+        ("base", {"mode": "finetune"}, "base/sweep: mode .finetune."),
+        ("base", {"epoch": 2}, r"base/sweep: unknown config field\(s\) \[.epoch.\]"),
     ],
 )
 def test_bad_specs_fail_before_training(tmp_path, no_training, field, value, match):
@@ -127,3 +127,15 @@ def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
     root = grid.run_grid(grid.validate(tiny), tmp_path, papermill=False)
     table = (root / "transfer.csv").read_text()
     assert "tiny-random-gpt2" in table and (root / "accuracy.png").exists()
+
+
+def test_sweep_runs_every_setting_and_plots_pgr_against_it(tmp_path):
+    spec = tiny_spec(seeds=[0], losses=["xent"], sweep={"epochs": [1.0, 3.0]})
+    assert [tag for tag, _ in grid.variants(spec)] == ["__epochs1.0", "__epochs3.0"]
+    assert len(grid.gt_configs(spec)) == 4 and len(grid.transfer_configs(spec, tmp_path)) == 2
+    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    summary = (root / "median_pgr.csv").read_text().splitlines()
+    assert summary[0].startswith("dataset,epochs,loss")
+    assert (root / "pgr_vs_epochs.png").exists()
+    with pytest.raises(grid.GridSpecError, match="sweep: 'seed'"):
+        grid.validate(tiny_spec(sweep={"seed": [1, 2]}))

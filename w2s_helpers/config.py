@@ -112,6 +112,7 @@ class GridSpec:
     order_by: Literal["ladder", "gt_accuracy"] = "ladder"  # gt_accuracy: reorder after gt runs
     pairs: list[list[str]] | None = None  # explicit (weak, strong) pairs; default: all weak < strong
     base: dict = field(default_factory=dict)  # ClassificationConfig fields shared by every run
+    sweep: dict[str, list] = field(default_factory=dict)  # config field -> values: the grid runs for each
 
 
 def from_params(cls, namespace: dict):

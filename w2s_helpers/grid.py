@@ -63,11 +63,32 @@ def validate(spec: GridSpec, where: str = "grid spec") -> GridSpec:
             raise GridSpecError(
                 f"{where}: pairs: weak model {weak!r} is not below strong model {strong!r} in the ladder {spec.models}"
             )
+    fixed = {"dataset", "model", "weak_model", "loss", "seed"}
+    for key, values in spec.sweep.items():
+        if key in fixed or not isinstance(values, list) or not values:
+            raise GridSpecError(
+                f"{where}: sweep: {key!r} must be a config field other than {sorted(fixed)}, "
+                "with a non-empty list of values"
+            )
     try:
-        base_config(spec, spec.datasets[0], spec.models[0], spec.seeds[0])
+        for _, v in variants(spec):
+            base_config(v, spec.datasets[0], spec.models[0], spec.seeds[0])
     except (TypeError, ValueError) as e:
-        raise GridSpecError(f"{where}: base: {e}") from None
+        raise GridSpecError(f"{where}: base/sweep: {e}") from None
     return spec
+
+
+def variants(spec: GridSpec) -> list[tuple[str, GridSpec]]:
+    """One (tag, spec) per combination of the swept values (just the spec when no sweep)."""
+    if not spec.sweep:
+        return [("", spec)]
+    keys = sorted(spec.sweep)
+    out = []
+    for values in itertools.product(*(spec.sweep[k] for k in keys)):
+        combo = dict(zip(keys, values))
+        tag = "__" + "_".join(f"{k}{v}" for k, v in combo.items())
+        out.append((tag, dataclasses.replace(spec, base={**spec.base, **combo}, sweep={})))
+    return out
 
 
 def load_spec(path: str | Path):
@@ -103,7 +124,9 @@ def base_config(spec: GridSpec, dataset: str, model: str, seed: int, **kw) -> Cl
 
 def gt_configs(spec: GridSpec) -> list[ClassificationConfig]:
     return [
-        base_config(spec, d, m, s) for d, m, s in itertools.product(spec.datasets, spec.models, spec.seeds)
+        base_config(v, d, m, s)
+        for _, v in variants(spec)
+        for d, m, s in itertools.product(spec.datasets, spec.models, spec.seeds)
     ]
 
 
@@ -130,9 +153,10 @@ def pairs(spec: GridSpec, dataset: str, root: Path) -> list[tuple[str, str]]:
 
 def transfer_configs(spec: GridSpec, root: Path) -> list[ClassificationConfig]:
     return [
-        base_config(spec, d, strong, s, weak_model=weak, loss=loss)
+        base_config(v, d, strong, s, weak_model=weak, loss=loss)
+        for _, v in variants(spec)
         for d in spec.datasets
-        for weak, strong in pairs(spec, d, root)
+        for weak, strong in pairs(v, d, root)
         for s in spec.seeds
         for loss in spec.losses
     ]
@@ -166,7 +190,8 @@ def run_grid(
     root.mkdir(parents=True, exist_ok=True)
     write_json(root / "grid.json", dataclasses.asdict(spec))
     n_pairs = len(spec.pairs) if spec.pairs else len(spec.models) * (len(spec.models) - 1) // 2
-    total = len(gt_configs(spec)) + len(spec.datasets) * n_pairs * len(spec.seeds) * len(spec.losses)
+    n_transfer = len(variants(spec)) * len(spec.datasets) * n_pairs * len(spec.seeds) * len(spec.losses)
+    total = len(gt_configs(spec)) + n_transfer
     bar = tqdm(total=total, desc=f"grid {spec.name}", unit="run")
     t0 = time.time()
 
@@ -188,16 +213,18 @@ def run_grid(
                     classification.run(c, root)
         bar.update(len(cfgs) - done)
 
-    for d, m in itertools.product(spec.datasets, spec.models):
-        group("01", [base_config(spec, d, m, s) for s in spec.seeds], f"{Path(d).stem}__gt__{m}")
-    for d in spec.datasets:
-        for weak, strong in pairs(spec, d, root):
-            cfgs = [
-                base_config(spec, d, strong, s, weak_model=weak, loss=loss)
-                for s in spec.seeds
-                for loss in spec.losses
-            ]
-            group("02", cfgs, f"{Path(d).stem}__{weak}__to__{strong}", spec.losses)
+    for tag, v in variants(spec):
+        for d, m in itertools.product(v.datasets, v.models):
+            group("01", [base_config(v, d, m, s) for s in v.seeds], f"{Path(d).stem}__gt__{m}{tag}")
+    for tag, v in variants(spec):
+        for d in v.datasets:
+            for weak, strong in pairs(v, d, root):
+                cfgs = [
+                    base_config(v, d, strong, s, weak_model=weak, loss=loss)
+                    for s in v.seeds
+                    for loss in v.losses
+                ]
+                group("02", cfgs, f"{Path(d).stem}__{weak}__to__{strong}{tag}", v.losses)
     bar.close()
     log.info("grid %s: %d runs in %.0fs", spec.name, total, time.time() - t0)
     if plot:

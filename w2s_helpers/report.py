@@ -6,6 +6,7 @@ run records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
@@ -36,6 +37,11 @@ def _key(df: pd.DataFrame, cols: list[str]) -> pd.Series:
     return pd.Series(["|".join(map(str, row)) for row in df[cols].itertuples(index=False)], index=df.index)
 
 
+def varying_fields(runs: pd.DataFrame) -> list[str]:
+    """Recipe fields (other than the dataset) that take several values: a swept setting."""
+    return [c for c in _recipe_columns(runs) if c != "dataset" and runs[c].astype(str).nunique() > 1]
+
+
 def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per transfer run with its weak and strong ground-truth accuracies and PGR."""
     if runs.empty or "kind" not in runs:
@@ -53,8 +59,10 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     tr["weak_gt_acc"] = lookup("weak_model")
     tr["strong_gt_acc"] = lookup("model")
     tr["pgr"] = [pgr(w, s, t) for w, s, t in zip(tr["weak_gt_acc"], tr["strong_gt_acc"], tr["test_acc"])]
+    varying = varying_fields(runs)
     cols = [
         "dataset",
+        *varying,
         "weak_model",
         "model",
         "loss",
@@ -71,22 +79,23 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
         "n_test",
         "run_id",
     ]
-    return tr[[c for c in cols if c in tr]].rename(
+    return tr[list(dict.fromkeys(c for c in cols if c in tr))].rename(
         columns={"model": "strong_model", "test_acc": "transfer_acc"}
     )
 
 
-def gt_table(runs: pd.DataFrame) -> pd.DataFrame:
+def gt_table(runs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Ground-truth test accuracy per (dataset, swept settings, model): mean, sd, seeds."""
     gt = runs[runs["kind"] == "gt"]
     return (
-        gt.groupby(["dataset", "model"])["test_acc"]
+        gt.groupby(["dataset", *by, "model"])["test_acc"]
         .agg(["mean", "std", "count"])
         .reset_index()
-        .sort_values(["dataset", "mean"])
+        .sort_values(["dataset", *by, "mean"])
     )
 
 
-def median_pgr(tr: pd.DataFrame, min_gap: float = 0.02) -> pd.DataFrame:
+def median_pgr(tr: pd.DataFrame, min_gap: float = 0.02, by: Sequence[str] = ()) -> pd.DataFrame:
     """Median PGR over pairs per (dataset, loss, seed), then mean and spread over seeds.
 
     `median_pgr` uses the pairs whose mean ceiling is at least `min_gap` above the weak
@@ -94,31 +103,56 @@ def median_pgr(tr: pd.DataFrame, min_gap: float = 0.02) -> pd.DataFrame:
     valid pair, as the paper does.
     """
     valid = tr.dropna(subset=["pgr"]).copy()
+    keys = ["dataset", *by, "loss"]
     gap = (
-        valid.groupby(["dataset", "weak_model", "strong_model"])[["strong_gt_acc", "weak_gt_acc"]]
+        valid.groupby(["dataset", *by, "weak_model", "strong_model"])[["strong_gt_acc", "weak_gt_acc"]]
         .transform("mean")
         .pipe(lambda g: g["strong_gt_acc"] - g["weak_gt_acc"])
     )
     valid["wide"] = gap >= min_gap
 
     def summarise(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-        per_seed = rows.groupby(["dataset", "loss", "seed"])["pgr"].median().reset_index()
-        out = per_seed.groupby(["dataset", "loss"])["pgr"].agg(["mean", "std", "min", "max"]).reset_index()
-        out.columns = ["dataset", "loss", name, f"{name}_seed_std", f"{name}_seed_min", f"{name}_seed_max"]
+        per_seed = rows.groupby([*keys, "seed"])["pgr"].median().reset_index()
+        out = per_seed.groupby(keys)["pgr"].agg(["mean", "std", "min", "max"]).reset_index()
+        out.columns = [*keys, name, f"{name}_seed_std", f"{name}_seed_min", f"{name}_seed_max"]
         pairs = (
-            rows.drop_duplicates(["dataset", "loss", "weak_model", "strong_model"])
-            .groupby(["dataset", "loss"])
+            rows.drop_duplicates([*keys, "weak_model", "strong_model"])
+            .groupby(keys)
             .size()
             .rename(f"{name}_pairs")
             .reset_index()
         )
-        return out.merge(pairs, on=["dataset", "loss"])
+        return out.merge(pairs, on=keys)
 
     wide = summarise(valid[valid["wide"]], "median_pgr")
     every = summarise(valid, "median_pgr_all")[
-        ["dataset", "loss", "median_pgr_all", "median_pgr_all_seed_std", "median_pgr_all_pairs"]
+        [*keys, "median_pgr_all", "median_pgr_all_seed_std", "median_pgr_all_pairs"]
     ]
-    return wide.merge(every, on=["dataset", "loss"], how="outer").assign(min_gap=min_gap)
+    return wide.merge(every, on=keys, how="outer").assign(min_gap=min_gap)
+
+
+def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
+    """Median PGR (wide-gap pairs) against a swept setting, a line per loss, per dataset."""
+    datasets = sorted(summary["dataset"].unique())
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
+    for ax, d in zip(axes[0], datasets):
+        for loss, line in summary[summary["dataset"] == d].groupby("loss"):
+            line = line.sort_values(field)
+            ax.errorbar(
+                line[field],
+                line["median_pgr"],
+                yerr=line["median_pgr_seed_std"],
+                marker="o",
+                capsize=3,
+                label=loss,
+            )
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlabel(field)
+        ax.set_ylabel("median PGR (sd over seeds)")
+        ax.set_title(d)
+        ax.legend()
+    fig.tight_layout()
+    return fig
 
 
 def reference_plot(runs: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
@@ -227,18 +261,25 @@ def write_report(run_root: str | Path, out_dir: str | Path, min_gap: float = 0.0
     run_root, out_dir = Path(run_root), Path(out_dir)
     runs = gather(run_root)
     tr = transfer_table(runs)
-    summary = median_pgr(tr, min_gap) if not tr.empty else pd.DataFrame()
-    gt = gt_table(runs)
+    by = varying_fields(runs) if not runs.empty else []
+    summary = median_pgr(tr, min_gap, by) if not tr.empty else pd.DataFrame()
+    gt = gt_table(runs, by)
     save_table(runs, out_dir / "runs.csv")
     save_table(tr, out_dir / "transfer.csv")
     save_table(gt, out_dir / "ground_truth.csv")
     save_table(summary, out_dir / "median_pgr.csv")
     save_table(gt, out_dir / "ground_truth.md")
     save_table(summary, out_dir / "median_pgr.md")
-    for name, fig in (
-        ("accuracy.png", reference_plot(runs, tr)),
-        ("pgr.png", pgr_plot(tr, min_gap) if not tr.empty else None),
-    ):
+    # one recipe: the paper's two figures; a sweep: median PGR against each swept setting
+    figures = (
+        [(f"pgr_vs_{f}.png", sweep_plot(summary, f)) for f in by if not summary.empty]
+        if by
+        else [
+            ("accuracy.png", reference_plot(runs, tr)),
+            ("pgr.png", pgr_plot(tr, min_gap) if not tr.empty else None),
+        ]
+    )
+    for name, fig in figures:
         if fig is not None:
             save_figure(fig, out_dir / name)
             plt.close(fig)
