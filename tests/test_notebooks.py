@@ -64,37 +64,17 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
 def test_reasoning_notebooks_end_to_end(tmp_path):
     """10 -> 11 -> 12 -> 13 -> 14 -> 19 on tiny models through papermill, with replayed
     weak/strong answers so that stage I has a non-empty consistent subset."""
-    import json
+
+    from conftest import TINY_REASONING, write_replay_rows
 
     from w2s_helpers import reasoning_grid
     from w2s_helpers.reasoning import load_splits
 
-    base = dict(
-        n_train_1=8,
-        n_train_2=6,
-        n_test=4,
-        max_new_tokens=8,
-        k_samples=2,
-        sft_epochs=1.0,
-        pref_epochs=1.0,
-        batch_size=4,
-        max_length=640,
-        stage1_sets=["full_weak", "hybrid"],
-    )
-    spec = reasoning_grid.ReasoningGridSpec(
-        name="r", pairs=[["tiny-random-llama", "tiny-random-qwen2"]], base=base
-    )
-    cfg = reasoning_grid.configs(spec)[0]
-    questions = load_splits(cfg)[0]["train_2"]
-    for name, right, wrong in (("weak", range(4), -1), ("strong", range(0, 6, 2), -2)):
-        rows = [
-            {"id": q["id"], "prompt": "p", "response": f"#### {q['gold'] if i in right else wrong}"}
-            for i, q in enumerate(questions)
-        ]
-        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    spec.base.update(
-        weak_rows_file=str(tmp_path / "weak.jsonl"), strong_rows_file=str(tmp_path / "strong.jsonl")
-    )
+    models = ("weak_model", "strong_model")
+    base = {k: v for k, v in TINY_REASONING.items() if k not in models}
+    spec = reasoning_grid.ReasoningGridSpec(name="r", pairs=[[TINY_REASONING[m] for m in models]], base=base)
+    questions = load_splits(reasoning_grid.configs(spec)[0])[0]["train_2"]
+    spec.base.update(write_replay_rows(tmp_path, questions))
     root = reasoning_grid.run_reasoning_grid(reasoning_grid.validate(spec), tmp_path / "grid")
     (done,) = reasoning_grid.gather(root)
     methods = [r["method"] for r in done["accuracy"]]

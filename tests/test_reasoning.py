@@ -6,6 +6,7 @@ import json
 
 import pytest
 import torch
+from conftest import TINY_REASONING, write_replay_rows
 
 from w2s_helpers import reasoning, zoo
 from w2s_helpers.fileio import DataError
@@ -52,49 +53,10 @@ def test_sft_then_dpo_then_orpo_through_trl(tmp_path):
     assert sft(TINY, rows, tmp_path / "sft", p) == a1  # complete: reused, not retrained
 
 
-def _replay_cfg(tmp_path, n=6, **kw):
-    cfg = reasoning.ReasoningConfig(
-        weak_model=TINY,
-        strong_model="tiny-random-qwen2",
-        n_train_1=8,
-        n_train_2=n,
-        n_test=4,
-        max_new_tokens=8,
-        k_samples=2,
-        sft_epochs=1,
-        pref_epochs=1,
-        batch_size=4,
-        max_length=640,
-        stage1_sets=["full_weak", "hybrid"],
-        **kw,
-    )
+def _replay_cfg(tmp_path):
+    cfg = reasoning.ReasoningConfig(**TINY_REASONING)
     splits, _ = reasoning.load_splits(cfg)
-    q = splits["train_2"]
-    weak = [
-        {
-            "id": r["id"],
-            "prompt": f"Question: {r['question']}\nAnswer:",
-            "response": f"weak work\n#### {r['gold'] if i < 4 else 'x'}",
-        }
-        for i, r in enumerate(q)
-    ]
-    strong = [
-        {
-            "id": r["id"],
-            "prompt": "shots...",
-            "response": f"strong work\n#### {r['gold'] if i % 2 == 0 else 0}",
-        }
-        for i, r in enumerate(q)
-    ]
-    for name, rows in (("weak.jsonl", weak), ("strong.jsonl", strong)):
-        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return reasoning.ReasoningConfig(
-        **{
-            **cfg.__dict__,
-            "weak_rows_file": str(tmp_path / "weak.jsonl"),
-            "strong_rows_file": str(tmp_path / "strong.jsonl"),
-        }
-    )
+    return reasoning.ReasoningConfig(**TINY_REASONING, **write_replay_rows(tmp_path, splits["train_2"]))
 
 
 def test_stage1_on_replayed_rows(tmp_path):
