@@ -147,6 +147,10 @@ def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
                 label=loss,
             )
         ax.axhline(0, color="grey", lw=0.8)
+        values = sorted(summary[field].unique())
+        if all(isinstance(v, int | float) for v in values) and values[0] > 0 and values[-1] / values[0] >= 4:
+            ax.set_xscale("log", base=2)  # doubling sweeps (epochs 1, 2, 4, 8) read evenly
+            ax.set_xticks(values, [f"{v:g}" for v in values])
         ax.set_xlabel(field)
         ax.set_ylabel("median PGR (sd over seeds)")
         ax.set_title(d)
