@@ -10,8 +10,12 @@ pytestmark = pytest.mark.vllm
 def test_vllm_greedy_matches_hf_backend():
     from w2s_helpers.generation import SamplingParams, make_generator
 
-    prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
+    prompts = [
+        "Question: Tom has 3 apples and buys 2 more. How many apples does he have?\nAnswer:",
+        "Question: what is twelve times three?\nAnswer:",
+    ]
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
-    hf = make_generator("hf", "tiny-random-gpt2", batch_size=2).generate(prompts, p)
-    fast = make_generator("vllm", "tiny-random-gpt2", gpu_memory_utilization=0.3).generate(prompts, p)
+    # a real model: vLLM's CPU attention kernels need a head size the tiny random models lack
+    hf = make_generator("hf", "smollm2-135m", batch_size=1).generate(prompts, p)
+    fast = make_generator("vllm", "smollm2-135m").generate(prompts, p)
     assert fast == hf
