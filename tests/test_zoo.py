@@ -85,3 +85,14 @@ def test_gguf_conversion_smollm2_real_file():
     ids = tok("The capital of France is", return_tensors="pt")
     out = model.generate(**ids, max_new_tokens=3, do_sample=False)
     assert "Paris" in tok.decode(out[0][ids["input_ids"].shape[1] :])
+
+
+def test_tiny_model_cache_follows_its_config(tmp_path):
+    import dataclasses
+
+    spec = zoo.get_spec("tiny-random-llama")
+    a = zoo.build_tiny_random(spec, tmp_path)
+    b = zoo.build_tiny_random(
+        dataclasses.replace(spec, random_config={**spec.random_config, "num_hidden_layers": 3}), tmp_path
+    )
+    assert a != b and zoo.build_tiny_random(spec, tmp_path) == a

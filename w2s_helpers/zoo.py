@@ -342,8 +342,15 @@ def tiny_tokenizer():
 
 def build_tiny_random(spec: ModelSpec, root: Path | None = None) -> Path:
     """Save a seeded random-initialised model of the spec's architecture once; reuse it."""
+    import hashlib
+    import json
+
     root = root or cache_dir()
-    final = root / "models" / spec.name
+    # keyed by the config too: editing a tiny model's config must not reuse the old weights
+    key = hashlib.sha256(json.dumps([spec.random_config, _TINY_CHARS], sort_keys=True).encode()).hexdigest()[
+        :8
+    ]
+    final = root / "models" / f"{spec.name}-{key}"
     if final.exists():
         return final
     from transformers import AutoConfig, AutoModel, AutoModelForCausalLM
