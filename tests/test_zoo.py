@@ -96,3 +96,13 @@ def test_tiny_model_cache_follows_its_config(tmp_path):
         dataclasses.replace(spec, random_config={**spec.random_config, "num_hidden_layers": 3}), tmp_path
     )
     assert a != b and zoo.build_tiny_random(spec, tmp_path) == a
+
+
+def test_registry_name_is_not_shadowed_by_a_local_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mpnet-base").mkdir()
+    assert zoo.model_path("mpnet-base", source="hub") == "sentence-transformers/all-mpnet-base-v2"
+    ckpt = tmp_path / "my-ckpt"
+    ckpt.mkdir()
+    (ckpt / "config.json").write_text('{"model_type": "bert", "architectures": ["BertModel"]}')
+    assert zoo.model_path(str(ckpt)) == str(ckpt)

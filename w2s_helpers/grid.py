@@ -22,6 +22,7 @@ from . import classification, runs, tasks, zoo
 from .config import ClassificationConfig, GridSpec
 from .fileio import write_json
 from .losses import LOSSES
+from .notebooks import run_notebook
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +205,6 @@ def run_grid(
             return
         bar.set_postfix_str(label)
         if papermill:
-            from .notebooks import run_notebook
-
             run_notebook(stem, root / "notebooks" / label, notebook_params(cfgs[0], root, spec.seeds, losses))
         else:
             for c in cfgs:
@@ -229,8 +228,6 @@ def run_grid(
     log.info("grid %s: %d runs in %.0fs", spec.name, total, time.time() - t0)
     if plot:
         if papermill:
-            from .notebooks import run_notebook
-
             run_notebook("03", root, {"run_root": str(root), "out_dir": str(root)})
         else:
             from .report import write_report

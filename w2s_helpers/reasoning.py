@@ -110,7 +110,8 @@ def load_splits(cfg: ReasoningConfig) -> tuple[dict[str, list[dict]], str]:
     rng = random.Random(cfg.seed)
     for name, n in (("train_1", cfg.n_train_1), ("train_2", cfg.n_train_2), ("test", cfg.n_test)):
         if n is not None and n < len(splits[name]):
-            splits[name] = sorted(rng.sample(splits[name], n), key=lambda r: splits[name].index(r))
+            rows = splits[name]
+            splits[name] = [rows[i] for i in sorted(rng.sample(range(len(rows)), n))]
     return splits, how
 
 

@@ -12,7 +12,6 @@ attributes.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -227,17 +226,13 @@ def get_spec(name: str) -> ModelSpec:
     )
 
 
-def offline_only() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False")
-
-
 def model_path(name: str, source: Literal["auto", "offline", "hub"] = "auto") -> str:
     """Where `from_pretrained` should read `name` from (a folder, or a hub id).
 
     auto: the offline package copy where one exists (assembled on first use), else the hub.
     """
     spec = get_spec(name)
-    if spec.name == name and Path(name).is_dir():
+    if name not in MODELS:  # get_spec accepted it as a local checkpoint folder
         return name
     if spec.is_random:
         return str(build_tiny_random(spec))
@@ -310,10 +305,7 @@ def convert_gguf(gguf_file: Path, out_dir: Path) -> None:
 
 
 def _tied_keys(model: torch.nn.Module) -> set[str]:
-    tied = getattr(model, "_tied_weights_keys", None) or []
-    if isinstance(tied, dict):
-        return set(tied)
-    return set(tied)
+    return set(getattr(model, "_tied_weights_keys", None) or [])  # a list, or a dict keyed by name
 
 
 # --- tiny random models ----------------------------------------------------------------
