@@ -25,17 +25,22 @@ $(STAMP): requirements.txt pyproject.toml
 demo: $(STAMP)  ## the main job: assemble the offline zoo and run the pipelines headless
 	$(PY) -m w2s_helpers.cli demo
 
-test: $(STAMP)  ## fast, representative tests (real data, small real models, tiny random models)
+test: lint  ## lint, then the fast, representative tests (real data, small real models, tiny random models)
 	$(PY) -m pytest
 
 test-all: $(STAMP)  ## everything, including slow end-to-end runs on the real models
 	$(PY) -m pytest -m ""
 
-lab: $(STAMP)  ## jupyterlab on the project's kernel
-	$(VENV)/bin/jupyter lab notebooks/
+# JupyterLab refuses to start as root unless told; containers often run as root
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check w2s_helpers tests bench && $(VENV)/bin/ruff format --check w2s_helpers tests bench
+lab: $(STAMP)  ## jupyterlab on the project's kernel
+	$(VENV)/bin/jupyter lab notebooks/ $(ALLOW_ROOT)
+
+lint: $(STAMP)  ## ruff over the package, tests, benchmarks and notebooks; notebooks' parameters match their configs
+	$(VENV)/bin/ruff check w2s_helpers tests bench notebooks
+	$(VENV)/bin/ruff format --check w2s_helpers tests bench notebooks
+	$(PY) -m w2s_helpers.cli notebooks
 
 clean-venv:
 	rm -rf $(VENV)

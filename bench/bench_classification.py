@@ -19,12 +19,12 @@ import time
 import torch
 
 from w2s_helpers import zoo
-from w2s_helpers.features import extract
-from w2s_helpers.fileio import write_json
-from w2s_helpers.finetune import build_classifier, tokenize, train_classifier
-from w2s_helpers.losses import get_loss
-from w2s_helpers.paths import results_dir
-from w2s_helpers.tasks import load_task
+from w2s_helpers.classification.data import load_task
+from w2s_helpers.classification.features import extract
+from w2s_helpers.classification.finetune import build_classifier, tokenize, train_classifier
+from w2s_helpers.classification.losses import get_loss
+from w2s_helpers.core.fileio import write_json
+from w2s_helpers.core.paths import results_dir
 
 
 def per_example_loop(model, tok, texts, targets, lr, batch_size=32) -> float:
@@ -121,14 +121,14 @@ def bench_features(model_name: str, n: int, max_length: int) -> list[dict]:
     texts = list(load_task("movie_sentiment", n_train=n, n_test=1, seed=0)["train"]["text"])
     rows = []
     for name, kw in [
-        ("batch 1, full depth", dict(batch_size=1, sort_by_length=False, stop_early=False, layer=-1)),
+        ("batch 1, full depth", dict(batch_size=1, sort_by_length=False, stop_early=False, layer=1.0)),
         (
             "batch 32 in data order, full depth",
-            dict(batch_size=32, sort_by_length=False, stop_early=False, layer=-1),
+            dict(batch_size=32, sort_by_length=False, stop_early=False, layer=1.0),
         ),
         (
             "batch 32 sorted by length, full depth",
-            dict(batch_size=32, sort_by_length=True, stop_early=False, layer=-1),
+            dict(batch_size=32, sort_by_length=True, stop_early=False, layer=1.0),
         ),
         (
             "ours: sorted + stop at the middle layer",

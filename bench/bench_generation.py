@@ -13,15 +13,16 @@ import argparse
 
 import pandas as pd
 
-from w2s_helpers.fileio import write_json
-from w2s_helpers.generation import SamplingParams, make_generator
-from w2s_helpers.mathdata import load_math
-from w2s_helpers.paths import results_dir
-from w2s_helpers.prompts import zero_shot
+from w2s_helpers.core.fileio import write_json
+from w2s_helpers.core.paths import results_dir
+from w2s_helpers.reasoning.data import load_math
+from w2s_helpers.reasoning.generation import SamplingParams, make_generator
+from w2s_helpers.reasoning.policy import Policy
+from w2s_helpers.reasoning.prompts import zero_shot
 
 
 def run(backend: str, model: str, prompts: list[str], batch: int, max_new_tokens: int) -> dict:
-    gen = make_generator(backend, model, batch_size=batch)
+    gen = make_generator(backend, Policy("bench", model), batch_size=batch)
     p = SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0)
     outs = gen.generate(prompts, p)
     return {

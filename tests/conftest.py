@@ -54,3 +54,18 @@ def write_replay_rows(folder: Path, questions: list[dict]) -> dict:
         ]
         (folder / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return {"weak_rows_file": str(folder / "weak.jsonl"), "strong_rows_file": str(folder / "strong.jsonl")}
+
+
+def tiny_grid(**kw):
+    """A classification grid on tiny random models and a little real data (seconds)."""
+    from w2s_helpers.classification.config import GridSpec
+
+    base = dict(
+        name="tiny",
+        datasets=["movie_polarity"],
+        models=["tiny-random-bert", "tiny-random-llama"],
+        losses=["xent", "logconf"],
+        seeds=[0, 1],
+        base={"n_train": 120, "n_test": 60, "epochs": 1.0},
+    )
+    return GridSpec(**{**base, **kw})

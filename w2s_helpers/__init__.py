@@ -1,12 +1,43 @@
 """W2S Lab helpers: the logic behind the numbered notebooks.
 
-Modules, one idea each:
-  paths      where caches and results live
-  fileio     atomic writes, JSONL/CSV reading with errors that name file and line
-  offline    fetch data-carrier packages from the index, assemble, verify sha256
-  zoo        model registry (hub ids, offline packages, tiny random models) and loaders
-  tasks      classification dataset registry (binarisation rules of REFERENCE.md)
-  mathdata   GSM8K / MATH / OlympicArena splits (train_1, train_2, test)
+    core/            paths, atomic I/O, hashing and run records, typed configs, notebook runner, grid cells
+    zoo/             model registry and loaders, offline assembly and GGUF conversion, tiny random models
+    classification/  weak-to-strong generalization (Burns et al. 2023): notebooks 01-03
+    reasoning/       weak-to-strong reasoning (Yang et al. 2024): notebooks 10-14, 19
+    cli/             the `w2s` command
+
+The stable public API (imported lazily, so `import w2s_helpers` stays light):
+
+    from w2s_helpers import extract_answer, is_equiv, get_loss, pgr
+    from w2s_helpers import ClassificationConfig, GridSpec, ReasoningConfig, ReasoningGridSpec
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.2.0"
+
+_API = {
+    "extract_answer": "w2s_helpers.reasoning.answers",
+    "is_equiv": "w2s_helpers.reasoning.answers",
+    "get_loss": "w2s_helpers.classification.losses",
+    "pgr": "w2s_helpers.classification.metrics",
+    "ClassificationConfig": "w2s_helpers.classification.config",
+    "GridSpec": "w2s_helpers.classification.config",
+    "ReasoningConfig": "w2s_helpers.reasoning.config",
+    "ReasoningGridSpec": "w2s_helpers.reasoning.config",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'w2s_helpers' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])

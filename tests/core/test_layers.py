@@ -1,0 +1,128 @@
+"""The package's shape: imports run one way, report modules read records without torch,
+no module grows past ~300 lines, and the public API stays importable."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+PKG = REPO / "w2s_helpers"
+# a module may import its own layer and the ones below it, never a higher one
+LAYERS = {"core": 0, "zoo": 1, "classification": 2, "reasoning": 2, "cli": 3}
+
+
+def _imports(path: Path) -> set[str]:
+    """Absolute names of the w2s_helpers modules a file imports (relative imports resolved)."""
+    rel = path.relative_to(REPO).with_suffix("")
+    parts = list(rel.parts)
+    pkg = parts if path.name == "__init__.py" else parts[:-1]
+    if path.name == "__init__.py":
+        pkg = parts[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg[: len(pkg) - node.level + 1]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            if name.startswith("w2s_helpers"):
+                out.add(name)
+                out.update(f"{name}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("w2s_helpers"))
+    return out
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+MODULES = sorted(p for p in PKG.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG)))
+def test_imports_run_downward(path):
+    mine = _layer(".".join(path.relative_to(REPO).with_suffix("").parts))
+    if mine is None:
+        return
+    for name in _imports(path):
+        theirs = _layer(name)
+        if theirs is None or theirs == mine:
+            continue
+        assert LAYERS[theirs] < LAYERS[mine], f"{path.relative_to(REPO)} ({mine}) imports {name} ({theirs})"
+
+
+def test_flows_do_not_import_each_other():
+    for flow, other in (("classification", "reasoning"), ("reasoning", "classification")):
+        for path in (PKG / flow).rglob("*.py"):
+            assert not any(n.startswith(f"w2s_helpers.{other}") for n in _imports(path)), path
+
+
+def test_no_import_cycles():
+    graph = {}
+    for path in MODULES:
+        name = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        graph[name] = {
+            n
+            for n in _imports(path)
+            if n in {".".join(p.relative_to(REPO).with_suffix("").parts) for p in MODULES}
+        }
+    state: dict[str, int] = {}
+
+    def visit(n, stack):
+        state[n] = 1
+        for d in graph.get(n, ()):
+            if d.endswith("__init__") or d == n:
+                continue
+            assert state.get(d) != 1, f"import cycle: {' -> '.join([*stack, n, d])}"
+            if d not in state:
+                visit(d, [*stack, n])
+        state[n] = 2
+
+    for n in graph:
+        if n not in state:
+            visit(n, [])
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "w2s_helpers",
+        "w2s_helpers.classification.report",
+        "w2s_helpers.classification.config",
+        "w2s_helpers.classification.grid",
+        "w2s_helpers.reasoning.report",
+        "w2s_helpers.reasoning.experiment",
+        "w2s_helpers.cli.main",
+    ],
+)
+def test_light_modules_import_no_torch(module):
+    code = f"import sys, {module}; print(sorted(m for m in ('torch', 'trl', 'transformers') if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[]", f"{module} imports {out}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG)))
+def test_modules_stay_small(path):
+    assert len(path.read_text().splitlines()) <= 320, (
+        f"{path.relative_to(REPO)}: split it (one idea per module)"
+    )
+
+
+def test_public_api():
+    import w2s_helpers
+    from w2s_helpers import ClassificationConfig, ReasoningConfig, extract_answer, get_loss, is_equiv, pgr
+
+    assert extract_answer("so #### 42", "gsm8k") == "42" and is_equiv("0.50", "0.5", "gsm8k")
+    assert pgr(0.6, 0.8, 0.7) == pytest.approx(0.5)
+    assert get_loss("xent") is not None
+    assert ClassificationConfig().kind == "gt" and ReasoningConfig().dataset == "gsm8k"
+    assert set(w2s_helpers.__all__) >= {"extract_answer", "is_equiv", "get_loss", "pgr"}

@@ -1,0 +1,100 @@
+import json
+import time
+
+import pytest
+
+from w2s_helpers.reasoning.answers import extract_answer, is_equiv, normalize_math
+
+
+@pytest.mark.parametrize(
+    "response,expected",
+    [
+        ("She sold 48/2 = 24.\n#### 72", "72"),
+        ("#### 1,000 dollars", "1000"),
+        ("#### $-1850", "-1850"),
+        ("step\n#### 5:40", "5:40"),
+        ("So the answer is 18.", "18"),
+        ("The answer is: 3.5 hours", "3.5"),
+        ("no final marker 42", ""),
+        ("#### 1 #### 2", "2"),
+    ],
+)
+def test_gsm8k_extraction(response, expected):
+    assert extract_answer(response, "gsm8k") == expected
+
+
+def test_gsm8k_equivalence_is_numeric():
+    assert is_equiv("0.50", "0.5", "gsm8k")  # (fix) the reference compares strings
+    assert is_equiv("1,000", "1000", "gsm8k")
+    assert not is_equiv("", "0", "gsm8k") and not is_equiv("7", "8", "gsm8k")
+
+
+@pytest.mark.parametrize(
+    "response,expected",
+    [
+        ("so $x = \\boxed{\\frac{1}{2}}$.", "\\frac{1}{2}"),
+        ("\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}", "\\left( 3, \\frac{\\pi}{2} \\right)"),
+        ("The answer is: 42", "42"),
+        ("So the answer is $\\dfrac{3}{4}$.", "\\dfrac{3}{4}"),
+        ("nothing here", ""),
+    ],
+)
+def test_math_extraction(response, expected):
+    assert extract_answer(response, "math") == expected
+
+
+@pytest.mark.parametrize(
+    "pred,gold,expected",
+    [
+        ("\\frac{1}{2}", "0.5", True),  # fraction vs decimal (sympy)
+        ("\\dfrac{1}{2}", "\\frac12", True),  # \dfrac and shorthand
+        ("\\frac{3}{4}", "\\frac{4}{3}", False),
+        ("5 \\text{ cm}", "5", True),  # units
+        ("\\text{10 inches}", "10", True),
+        ("50\\%", "50", True),  # percent
+        ("(1, 2]", "(1,2]", True),  # intervals
+        ("(1,2)", "[1,2]", False),
+        ("(-\\infty, 3)", "(-\\infty,3)", True),  # "ft" must not eat \infty
+        (
+            "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+            "\\begin{pmatrix}1\\\\2\\end{pmatrix}",
+            True,
+        ),  # matrices
+        ("30^\\circ", "30", True),  # degrees
+        ("30^{\\circ}", "30", True),
+        ("x = 3", "3", True),  # "x = 3"
+        ("100,000", "100000", True),
+        ("5.0", "5", True),
+        ("\\sqrt{8}", "2\\sqrt{2}", True),
+        ("x^2+2x+1", "(x+1)^2", True),
+        ("\\left( 3, \\frac{\\pi}{2} \\right)", "(3,\\frac{\\pi}{2})", True),
+        ("", "1", False),
+    ],
+)
+def test_math_equivalence(pred, gold, expected):
+    assert is_equiv(pred, gold, "math") is expected
+
+
+def test_pathological_expression_does_not_hang():
+    t0 = time.time()
+    assert not is_equiv("10^{10^{10^{10^{10}}}}", "10^{10^{10^{10^{9}}}}", "math", timeout=1.0)
+    assert time.time() - t0 < 10
+
+
+def test_normalize_math_keeps_commands():
+    assert normalize_math("\\infty") == "\\infty"
+
+
+def test_fidelity_on_real_llama2_outputs(gair):
+    """>= 99.5% agreement with the reference's stored pred and result on 7,000 rows."""
+    rows = [
+        json.loads(line) for line in open(gair / "outputs" / "gsm8k_train_2" / "llama2_7b_zero_shot.jsonl")
+    ]
+    preds = [extract_answer(r["response"], "gsm8k") for r in rows]
+    pred_agree = sum(p == r["pred"] for p, r in zip(preds, rows)) / len(rows)
+    result_agree = sum(is_equiv(p, r["gold"], "gsm8k") == r["result"] for p, r in zip(preds, rows)) / len(
+        rows
+    )
+    assert len(rows) == 7000
+    assert pred_agree >= 0.995, pred_agree
+    assert result_agree >= 0.995, result_agree

@@ -1,0 +1,130 @@
+"""Reasoning pipeline on tiny random models: generation backend, trl training, replay,
+resumable generation. Tiny random models answer nothing correctly, so replayed rows (the
+reference's format) stand in for the weak and strong answers."""
+
+import json
+
+import pytest
+import torch
+
+from conftest import TINY_REASONING, write_replay_rows
+from w2s_helpers import zoo
+from w2s_helpers.core.fileio import DataError
+from w2s_helpers.reasoning import experiment, rows, stages
+from w2s_helpers.reasoning.config import ReasoningConfig, TrainParams
+from w2s_helpers.reasoning.generation import HFGenerator, SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.policy import Policy
+from w2s_helpers.reasoning.training import preference, sft
+
+TINY = "tiny-random-llama"
+
+
+def test_hf_backend_greedy_equals_plain_generate():
+    prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
+    gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
+    p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
+    batched = gen.generate(prompts, p)
+    tok = zoo.load_tokenizer(TINY)
+    model = zoo.load_causal_lm(TINY).eval()
+    for prompt, out in zip(prompts, batched):
+        ids = tok(prompt, return_tensors="pt")
+        with torch.no_grad():
+            ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
+        assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+
+
+def test_sampling_is_seeded_and_stops_cut():
+    gen = HFGenerator(Policy("tiny", TINY), batch_size=4)
+    p = SamplingParams(max_new_tokens=10, temperature=1.0, n=3, seed=0, stop=())
+    a = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    b = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    assert a == b and len(a[0]) == 3 and len(set(a[0])) > 1
+    assert cut_at_stop(" 4 + 4 = 8\n#### 8\n\nQuestion: next", ("Question", "Answer")) == "4 + 4 = 8\n#### 8"
+
+
+def test_sft_then_dpo_then_orpo_through_trl(tmp_path):
+    rows = [{"prompt": f"Question: {i}+1?\nAnswer:", "completion": f" #### {i + 1}"} for i in range(8)]
+    pairs = [{"prompt": r["prompt"], "chosen": r["completion"], "rejected": " #### 0"} for r in rows]
+    p = TrainParams(epochs=1, batch_size=4, lr=1e-3, max_length=64, save_steps=1)
+    a1 = sft(TINY, rows, tmp_path / "sft", p)
+    assert (a1 / "adapter_config.json").exists()
+    log = json.loads((tmp_path / "sft" / "result.json").read_text())
+    assert log["history"] and all(h["loss"] == h["loss"] for h in log["history"])
+    for method in ("dpo", "orpo"):
+        a = preference(method, TINY, pairs, tmp_path / method, p, adapters=[a1])
+        assert (a / "adapter_config.json").exists()
+    assert sft(TINY, rows, tmp_path / "sft", p) == a1  # complete: reused, not retrained
+
+
+def _replay_cfg(tmp_path):
+    cfg = ReasoningConfig(**TINY_REASONING)
+    splits, _ = experiment.load_splits(cfg)
+    return ReasoningConfig(**TINY_REASONING, **write_replay_rows(tmp_path, splits["train_2"]))
+
+
+@pytest.mark.zoo
+def test_stage1_on_replayed_rows(tmp_path):
+    cfg = _replay_cfg(tmp_path)
+    s1 = stages.stage1(cfg, tmp_path / "run")
+    sets = {r["set"]: r for r in s1["sets"]}
+    # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
+    assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
+    assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
+    assert set(s1["policies"]) == {"full_weak_sft", "stage1_it1_hybrid"}
+    again = stages.stage1(cfg, tmp_path / "run")  # everything cached
+    assert again["policies"]["stage1_it1_hybrid"].adapters == s1["policies"]["stage1_it1_hybrid"].adapters
+
+
+@pytest.mark.zoo
+def test_replay_rows_missing_questions_fail_clearly(tmp_path):
+    cfg = _replay_cfg(tmp_path)
+    lines = (tmp_path / "weak.jsonl").read_text().splitlines()
+    (tmp_path / "weak.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(DataError, match=r"weak\.jsonl: no rows for 1 of 6 questions"):
+        stages.weak_generations(cfg, tmp_path / "run")
+
+
+@pytest.mark.zoo
+def test_generation_resumes_from_partial_file(tmp_path, monkeypatch):
+    cfg = ReasoningConfig(weak_model=TINY, strong_model=TINY, n_test=5, max_new_tokens=4)
+    splits, _ = experiment.load_splits(cfg)
+    items = [(q["id"], f"Question: {q['question']}\nAnswer:") for q in splits["test"]]
+    policy = Policy("tiny", TINY)
+    greedy = SamplingParams(max_new_tokens=4)
+    calls = []
+    real = HFGenerator.generate
+
+    def dying(self, prompts, p, desc=""):
+        calls.append(len(prompts))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, prompts, p, desc)
+
+    monkeypatch.setattr(HFGenerator, "generate", dying)
+    with pytest.raises(KeyboardInterrupt):
+        rows.generate_rows(tmp_path, policy, items, greedy, batch_size=1)
+    partial = list(tmp_path.glob("generations/*/rows.partial.jsonl"))
+    assert len(partial) == 1 and len(partial[0].read_text().splitlines()) == 2  # first chunk kept
+    assert not list(tmp_path.glob("generations/*/result.json"))
+    calls.clear()
+    monkeypatch.setattr(
+        HFGenerator,
+        "generate",
+        lambda self, prompts, p, desc="": calls.append(len(prompts)) or real(self, prompts, p, desc),
+    )
+    out = rows.generate_rows(tmp_path, policy, items, greedy, batch_size=1)
+    assert [r["id"] for r in out] == [q["id"] for q in splits["test"]] and sum(calls) == 3  # only the rest
+
+
+@pytest.mark.zoo
+def test_sft_and_preference_on_a_real_model(tmp_path):
+    """trl SFT, then DPO and ORPO from the SFT'd model, on the real SmolLM2-135M (LoRA)."""
+    q = "Question: Tom has 3 apples and buys 2 more. How many apples does he have?\nAnswer:"
+    rows = [{"prompt": q, "completion": " 3 + 2 = 5\n#### 5"}] * 4
+    pairs = [{"prompt": q, "chosen": "3 + 2 = 5\n#### 5", "rejected": "3 - 2 = 1\n#### 1"}] * 4
+    p = TrainParams(epochs=1, batch_size=2, lr=1e-4, max_length=96, lora_r=4, lora_alpha=8, save_steps=10)
+    a1 = sft("smollm2-135m", rows, tmp_path / "sft", p)
+    for method in ("dpo", "orpo"):
+        a = preference(method, "smollm2-135m", pairs, tmp_path / method, p, adapters=[a1])
+        log = json.loads((tmp_path / method / "result.json").read_text())
+        assert (a / "adapter_model.safetensors").exists() and len(log["history"]) == 2

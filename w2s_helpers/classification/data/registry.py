@@ -1,0 +1,213 @@
+"""The classification task registry: names to sources, and the loader the stages use.
+
+A task name maps to an offline source (files in index packages), a hub dataset with its
+binarisation rule, or both; a path to a local JSONL/CSV/Parquet file works wherever a
+name does. `data_identity` says which data a name stands for, for run ids and cache keys:
+a user file by its content, never its path.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...core.fileio import require_file
+from ...core.hashing import file_sha256
+from ...core.paths import DATA_SUFFIXES
+from . import hub
+from .examples import Example, balance, take, with_soft_labels
+from .files import file_examples
+from .offline import _FILES, offline_boolq, offline_movie_polarity, offline_movie_sentiment, offline_sarcasm
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    name: str
+    description: str
+    offline: Callable[[], tuple[list[Example], list[Example]]] | None = None
+    files: tuple[str, ...] = ()  # the packaged files the offline source reads (their sha256 pins the data)
+    hub_id: str | None = None
+    hub_config: str | None = None
+    hub_splits: tuple[str, str] = ("train", "test")  # (training pool, test)
+    hub_row: Callable[[dict, random.Random], Example] | None = None
+
+
+_SPECS = [
+    TaskSpec(
+        "boolq",
+        "yes/no questions about a passage",
+        offline_boolq,
+        ("boolq_combined", "boolq_dev"),
+        "google/boolq",
+        hub_splits=("train", "validation"),
+        hub_row=hub.boolq_hub_example,
+    ),
+    TaskSpec(
+        "movie_sentiment",
+        "rotten-tomatoes sentences, sign of mean human rating (offline)",
+        offline_movie_sentiment,
+        ("hutto",),
+    ),
+    TaskSpec(
+        "movie_polarity", "Pang & Lee movie-review sentences (offline)", offline_movie_polarity, ("pang_lee",)
+    ),
+    TaskSpec("sarcasm", "sarcastic vs sincere headlines (offline)", offline_sarcasm, ("sarcasm",)),
+    TaskSpec(
+        "sciq", "science QA, correct answer vs distractor", hub_id="allenai/sciq", hub_row=hub.sciq_example
+    ),
+    TaskSpec(
+        "amazon_polarity",
+        "Amazon review polarity",
+        hub_id="fancyzhx/amazon_polarity",
+        hub_row=hub.amazon_polarity_example,
+    ),
+    TaskSpec(
+        "cosmos_qa",
+        "commonsense reading comprehension, true vs wrong answer",
+        hub_id="allenai/cosmos_qa",
+        hub_splits=("train", "validation"),
+        hub_row=hub.cosmos_qa_example,
+    ),
+    TaskSpec(
+        "anthropic_hh",
+        "HH-RLHF, chosen or rejected shown alone",
+        hub_id="Anthropic/hh-rlhf",
+        hub_row=hub.anthropic_hh_example,
+    ),
+    TaskSpec(
+        "anthropic_hh_pairwise",
+        "HH-RLHF, both responses, which is chosen",
+        hub_id="Anthropic/hh-rlhf",
+        hub_row=hub.anthropic_hh_pairwise_example,
+    ),
+    TaskSpec(
+        "sst2",
+        "Stanford sentiment treebank (binary)",
+        hub_id="stanfordnlp/sst2",
+        hub_splits=("train", "validation"),
+        hub_row=hub.sst2_example,
+    ),
+]
+TASKS: dict[str, TaskSpec] = {t.name: t for t in _SPECS}
+OFFLINE_TASKS = [n for n, t in TASKS.items() if t.offline is not None]
+
+
+class UnknownTaskError(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _hub_examples(spec: TaskSpec, seed: int) -> tuple[list[Example], list[Example]]:
+    from datasets import load_dataset
+
+    assert spec.hub_row is not None
+    out = []
+    for split in spec.hub_splits:
+        ds = load_dataset(spec.hub_id, spec.hub_config, split=split)
+        # the test split's coin flips are fixed: only the training pool depends on the seed
+        rng = random.Random(f"{spec.name}:{split}:{seed if split == spec.hub_splits[0] else 0}")
+        out.append([spec.hub_row(row, rng) for row in ds])
+    return out[0], out[1]
+
+
+def is_file_dataset(name: str) -> bool:
+    return Path(str(name)).suffix.lower() in DATA_SUFFIXES
+
+
+def check_dataset(name: str) -> None:
+    """Raise UnknownTaskError unless `name` is a registry task or a data file path."""
+    if not is_file_dataset(name) and name not in TASKS:
+        raise UnknownTaskError(
+            f"unknown dataset {name!r}: expected one of {sorted(TASKS)} or a path to a .jsonl/.csv/.parquet file"
+        )
+
+
+def resolve_source(name: str, source: str = "auto") -> str:
+    """'file', 'offline' or 'hub': where `name`'s examples come from under `source`."""
+    check_dataset(name)
+    if is_file_dataset(name):
+        return "file"
+    spec = TASKS[name]
+    # an offline-only task has one source whatever is asked (source="hub" is about models too)
+    if spec.offline is not None and (source in ("auto", "offline") or spec.hub_id is None):
+        return "offline"
+    if spec.hub_id is None or source == "offline":
+        raise UnknownTaskError(f"dataset {name!r} has no offline source; offline datasets: {OFFLINE_TASKS}")
+    return "hub"
+
+
+def data_identity(name: str, source: str = "auto") -> str:
+    """Which data `name` stands for: a file by its content's sha256 (never its path), an
+    offline task by its pinned files, a hub task by its id."""
+    where = resolve_source(name, source)
+    if where == "file":
+        return f"file:{file_sha256(require_file(Path(name).expanduser()))}"
+    spec = TASKS[name]
+    if where == "offline":
+        return f"offline:{name}:{','.join(sorted(h for f in spec.files for h in _FILES[f].sha256.values()))[:24]}"
+    return f"hub:{spec.hub_id}/{spec.hub_config or ''}"
+
+
+def task_examples(
+    name: str, source: str = "auto", seed: int = 0, text_column: str = "text", label_column: str = "label"
+) -> tuple[list[Example], list[Example], str]:
+    """Raw (train, test) examples and the source used: 'offline', 'hub' or 'file'."""
+    if is_file_dataset(name):
+        return (*file_examples(Path(name).expanduser(), text_column, label_column), "file")
+    if name not in TASKS:
+        raise UnknownTaskError(
+            f"unknown dataset {name!r}: expected one of {sorted(TASKS)} "
+            "or a path to a .jsonl/.csv/.parquet file"
+        )
+    spec = TASKS[name]
+    if resolve_source(name, source) == "offline":
+        return (*spec.offline(), "offline")
+    return (*_hub_examples(spec, seed), "hub")
+
+
+def load_task(
+    name: str,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+    balanced: bool = True,
+    source: str = "auto",
+    text_column: str = "text",
+    label_column: str = "label",
+):
+    """A `datasets.DatasetDict` with train/test splits of (id, text, label, soft_label).
+
+    The test split is fixed by the dataset (or by example hash), never by the seed; the
+    seed picks which training examples are used and the balancing sample.
+    """
+    from datasets import Dataset, DatasetDict
+
+    train, test, used = task_examples(name, source, seed, text_column, label_column)
+    if balanced:
+        train, test = balance(train, seed), balance(test, 0)
+    train, test = take(train, n_train, seed), take(test, n_test, 0)
+    if n_train is not None and len(train) < n_train:
+        log.warning("%s: asked for %d training examples, only %d exist", name, n_train, len(train))
+    dd = DatasetDict(
+        train=Dataset.from_list(with_soft_labels(train)), test=Dataset.from_list(with_soft_labels(test))
+    )
+    dd["train"].info.description = f"{name} ({used})"
+    return dd
+
+
+def describe(name: str, source: str = "auto") -> dict:
+    """Counts of a task's raw splits and their class-1 rate."""
+    train, test, used = task_examples(name, source)
+    return {
+        "dataset": name,
+        "source": used,
+        "train": len(train),
+        "test": len(test),
+        "train_pos_rate": round(sum(e["label"] for e in train) / max(len(train), 1), 3),
+        "test_pos_rate": round(sum(e["label"] for e in test) / max(len(test), 1), 3),
+    }

@@ -1,0 +1,145 @@
+"""`full` and `lora` modes: the backbone trains with a linear head, via the HF Trainer.
+
+Weak-to-strong losses plug in through a `compute_loss` override (as EleutherAI/w2s does).
+Batches are padded dynamically and grouped by length.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .. import zoo
+from .features import pool
+from .losses import LossFn
+
+
+class PooledClassifier(torch.nn.Module):
+    """Any Auto backbone + zero-initialised linear head on the pooled hidden state (last
+    real token by attention mask for causal LMs, mean for encoders). Dropout off."""
+
+    def __init__(self, backbone: torch.nn.Module, pooling: str, n_classes: int = 2):
+        super().__init__()
+        self.backbone, self.pooling = backbone, pooling
+        self.head = torch.nn.Linear(backbone.get_input_embeddings().embedding_dim, n_classes)
+        torch.nn.init.zeros_(self.head.weight)
+        torch.nn.init.zeros_(self.head.bias)
+        for m in self.modules():
+            if isinstance(m, torch.nn.Dropout):
+                m.p = 0.0
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_) -> torch.Tensor:
+        hidden = self.backbone(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return self.head(pool(hidden, attention_mask, self.pooling).to(self.head.weight.dtype))
+
+
+def build_classifier(model_name: str, pooling: str, mode: str, lora_r: int = 8, source: str = "auto"):
+    backbone = zoo.load_backbone(model_name, source=source)
+    if mode == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        backbone = get_peft_model(
+            backbone, LoraConfig(r=lora_r, lora_alpha=2 * lora_r, target_modules="all-linear")
+        )
+    return PooledClassifier(backbone, pooling)
+
+
+class Collator:
+    def __init__(self, tokenizer):
+        self.tok = tokenizer
+
+    def __call__(self, rows: list[dict]) -> dict:
+        batch = self.tok.pad(
+            {
+                "input_ids": [r["input_ids"] for r in rows],
+                "attention_mask": [r["attention_mask"] for r in rows],
+            },
+            return_tensors="pt",
+        )
+        if "soft_label" in rows[0]:
+            batch["soft_label"] = torch.tensor([r["soft_label"] for r in rows], dtype=torch.float32)
+        return batch
+
+
+def tokenize(ds, tokenizer, max_length: int | None):
+    """Tokenize; drop (not truncate) examples longer than max_length, as the reference does
+    (None: keep every example)."""
+    ds = ds.map(lambda b: tokenizer(b["text"]), batched=True)
+    return ds if max_length is None else ds.filter(lambda r: len(r["input_ids"]) <= max_length)
+
+
+def train_classifier(
+    model: PooledClassifier,
+    tokenizer,
+    train_ds,
+    loss_fn: LossFn,
+    out_dir: Path,
+    epochs: float,
+    lr: float,
+    batch_size: int,
+    seed: int,
+) -> list[dict]:
+    """Train with the HF Trainer; returns the logged loss history."""
+    from transformers import Trainer, TrainingArguments
+
+    class W2STrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            targets = inputs.pop("soft_label")
+            logits = model(**inputs)
+            step_frac = self.state.global_step / max(self.state.max_steps, 1)
+            loss = loss_fn(logits, targets, step_frac)
+            return (loss, {"logits": logits}) if return_outputs else loss
+
+    cuda = torch.cuda.is_available()
+    steps = max(1, math.ceil(len(train_ds) / batch_size) * epochs)
+    args = TrainingArguments(
+        output_dir=str(out_dir),
+        per_device_train_batch_size=batch_size,
+        num_train_epochs=epochs,
+        learning_rate=lr,
+        lr_scheduler_type="cosine",
+        warmup_steps=0,
+        weight_decay=0.0,
+        optim="adamw_torch",
+        seed=seed,
+        data_seed=seed,
+        train_sampling_strategy="group_by_length",
+        logging_steps=max(1, int(steps) // 20),
+        save_strategy="no",
+        report_to=[],
+        remove_unused_columns=False,
+        use_cpu=not cuda,
+        bf16=cuda and torch.cuda.is_bf16_supported(),
+        dataloader_num_workers=0,
+        disable_tqdm=False,
+    )
+    trainer = W2STrainer(
+        model=model,
+        args=args,
+        train_dataset=train_ds.remove_columns(
+            [c for c in train_ds.column_names if c not in ("input_ids", "attention_mask", "soft_label")]
+        ),
+        data_collator=Collator(tokenizer),
+    )
+    trainer.train()
+    return [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]
+
+
+@torch.no_grad()
+def predict_proba(model: PooledClassifier, tokenizer, ds, batch_size: int = 64) -> np.ndarray:
+    model.eval()
+    device = next(model.parameters()).device
+    lengths = [len(x) for x in ds["input_ids"]]
+    order = np.argsort(lengths)
+    collate = Collator(tokenizer)
+    out = np.zeros((len(ds), 2), dtype=np.float32)
+    for i in tqdm(range(0, len(order), batch_size), desc="predict", leave=False):
+        idx = order[i : i + batch_size].tolist()
+        batch = collate([{k: ds[j][k] for k in ("input_ids", "attention_mask")} for j in idx])
+        logits = model(**{k: v.to(device) for k, v in batch.items()})
+        out[idx] = torch.softmax(logits.float(), -1).cpu().numpy()
+    return out

@@ -1,0 +1,41 @@
+"""The classification notebooks' parameters, declared once: the cells are rendered from these
+specs and the grid builds its papermill parameters from the same names."""
+
+from __future__ import annotations
+
+from ..core.notebooks import NotebookSpec
+from .config import ClassificationConfig
+
+_RUN_ROOT = ("run_root", None, "None: results/classification/<recipe> (one folder per recipe)")
+_SEEDS = ("seeds", [0], "one run per seed: a different half split, initialisation and batch order")
+
+GROUND_TRUTH = NotebookSpec(
+    "01", ClassificationConfig, exclude=("weak_model", "loss", "seed"), extras=(_SEEDS, _RUN_ROOT)
+)
+WEAK_TO_STRONG = NotebookSpec(
+    "02",
+    ClassificationConfig,
+    exclude=("loss", "seed"),
+    overrides={"weak_model": "minilm-l6", "model": "mpnet-base"},
+    extras=(_SEEDS, ("losses", ["xent", "logconf"], "each loss trains the student once per seed"), _RUN_ROOT),
+)
+PLOT = NotebookSpec(
+    "03",
+    extras=(
+        ("run_root", None, "a grid's folder (results/<grid>); None: the default recipe's folder"),
+        ("out_dir", None, "where tables and figures are written; None: run_root"),
+        ("min_gap", 0.02, "pairs whose ceiling is within this of the weak model are reported apart"),
+    ),
+)
+NOTEBOOKS = (GROUND_TRUTH, WEAK_TO_STRONG, PLOT)
+
+
+def notebook_parameters(spec: NotebookSpec, cfg: ClassificationConfig, **extras) -> dict:
+    """Papermill parameters for `spec` from a config (its declared fields only) plus extras."""
+    declared = spec.parameters()
+    params = {k: v for k, v in cfg.to_dict().items() if k in declared}
+    params.update(extras)
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise ValueError(f"notebook {spec.stem} has no parameter(s) {unknown}")
+    return params

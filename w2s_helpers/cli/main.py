@@ -1,0 +1,140 @@
+"""Command line: `w2s {demo,zoo,grid,notebooks}` (also `python -m w2s_helpers.cli`).
+
+Bad input (a spec, a data file, a config value) is reported in one line naming the file
+and field, with exit status 2 and no traceback (`--debug` shows it); a grid whose cells
+failed lists them and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from ..core.notebooks import run_notebook
+from ..core.paths import REPO_ROOT, results_dir
+
+log = logging.getLogger("w2s")
+
+DEMO_GRIDS = {
+    "classification": REPO_ROOT / "grids" / "demo.yaml",
+    "reasoning": REPO_ROOT / "grids" / "demo_reasoning.yaml",
+}
+
+
+def cmd_zoo(args: argparse.Namespace) -> None:
+    out = results_dir() / "zoo"
+    t0 = time.time()
+    run_notebook("00", out, {"models": args.models} if args.models else {})
+    log.info("zoo notebook done in %.0fs -> %s", time.time() - t0, out)
+
+
+def cmd_grid(args: argparse.Namespace) -> None:
+    from .pipelines import PIPELINES, read_spec
+
+    name, spec = read_spec(args.spec)
+    t0 = time.time()
+    root = PIPELINES[name]().run(spec, args.out, args.in_process)
+    log.info("grid %s done in %.0fs -> %s", spec.name, time.time() - t0, root)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    """The main job: the offline zoo, then each flow's demo grid, headless."""
+    times = {}
+    parts = [("zoo", cmd_zoo, argparse.Namespace(models=None))]
+    parts += [
+        (k, cmd_grid, argparse.Namespace(spec=p, out=None, in_process=False)) for k, p in DEMO_GRIDS.items()
+    ]
+    for name, fn, ns in parts:
+        if args.skip and name in args.skip:
+            continue
+        t0 = time.time()
+        fn(ns)
+        times[name] = round(time.time() - t0)
+    log.info("demo done: %s (seconds); figures and tables under %s", times, results_dir())
+
+
+def cmd_notebooks(args: argparse.Namespace) -> None:
+    """Check (or rewrite) every notebook's parameters cell against its config."""
+    from ..core.notebooks import cell_drift, sync_parameters
+    from .pipelines import PIPELINES, ZOO
+
+    specs = [ZOO, *(s for make in PIPELINES.values() for s in make().notebooks())]
+    if args.sync:
+        changed = [s.stem for s in specs if sync_parameters(s)]
+        log.info("parameters cells rewritten: %s", changed or "none")
+        return
+    drift = [d for s in specs if (d := cell_drift(s))]
+    if drift:
+        raise SystemExit("\n".join(drift) + "\nrun `w2s notebooks --sync` to regenerate the cells")
+    log.info("all %d notebooks' parameters cells match their configs", len(specs))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="w2s", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks for input errors")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("demo", help="the README's main job")
+    s.add_argument("--skip", nargs="*", choices=["zoo", *DEMO_GRIDS], help="parts to leave out")
+    s.set_defaults(fn=cmd_demo)
+    s = sub.add_parser("zoo", help="assemble the offline zoo and smoke-test each model")
+    s.add_argument("--models", nargs="*", help="model names (default: the offline zoo)")
+    s.set_defaults(fn=cmd_zoo)
+    s = sub.add_parser("grid", help="run (or resume) a grid spec through the notebooks")
+    s.add_argument("spec", type=Path, help="grid YAML, e.g. grids/demo.yaml")
+    s.add_argument("--out", type=Path, help="results folder (default: results/<spec name>)")
+    s.add_argument(
+        "--in-process", action="store_true", help="call the stage functions directly, no papermill"
+    )
+    s.set_defaults(fn=cmd_grid)
+    s = sub.add_parser("notebooks", help="check the notebooks' parameters cells against the configs")
+    s.add_argument("--sync", action="store_true", help="rewrite the cells from the configs")
+    s.set_defaults(fn=cmd_notebooks)
+    return p
+
+
+def _input_errors() -> tuple[type[BaseException], ...]:
+    from .. import zoo
+    from ..classification.data import UnknownTaskError
+    from ..classification.grid import GridSpecError
+    from ..core.configs import ConfigError
+    from ..core.fileio import DataError
+    from ..reasoning.grid import ReasoningSpecError
+    from .pipelines import SpecError
+
+    return (
+        SpecError,
+        GridSpecError,
+        ReasoningSpecError,
+        ConfigError,
+        DataError,
+        UnknownTaskError,
+        zoo.UnknownModelError,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    from ..core.cells import GridFailed
+
+    try:
+        args.fn(args)
+    except GridFailed as e:
+        if args.debug:
+            raise
+        print(f"w2s: {e}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except _input_errors() as e:
+        if args.debug:
+            raise
+        print(f"w2s: error: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The registry of pipelines a grid spec can name (`pipeline:` in the YAML)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    load_spec: Callable  # (path, raw dict) -> validated spec
+    run: Callable  # (spec, root, in_process) -> results folder
+    notebooks: Callable  # () -> the flow's NotebookSpecs
+
+
+def _classification() -> Pipeline:
+    from ..classification import grid
+    from ..classification.notebooks import NOTEBOOKS
+
+    return Pipeline(
+        grid.load_spec,
+        lambda spec, root, in_process: grid.run_grid(spec, root, papermill=not in_process),
+        lambda: NOTEBOOKS,
+    )
+
+
+def _reasoning() -> Pipeline:
+    from ..reasoning import grid
+    from ..reasoning.notebooks import NOTEBOOKS
+
+    return Pipeline(
+        grid.load_spec, lambda spec, root, in_process: grid.run_reasoning_grid(spec, root), lambda: NOTEBOOKS
+    )
+
+
+PIPELINES: dict[str, Callable[[], Pipeline]] = {"classification": _classification, "reasoning": _reasoning}
+
+
+class SpecError(ValueError):
+    pass
+
+
+def read_spec(path: str | Path):
+    """(pipeline name, validated spec) from a grid YAML."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"{path}: no such grid spec")
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        raise SpecError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(raw, dict):
+        raise SpecError(f"{path}: expected a mapping of fields, got {type(raw).__name__}")
+    name = raw.get("pipeline", "classification")
+    if name not in PIPELINES:
+        raise SpecError(f"{path}: pipeline: {name!r}; expected one of {sorted(PIPELINES)}")
+    return name, PIPELINES[name]().load_spec(path, raw)
+
+
+def _zoo_notebook():
+    from ..core.notebooks import NotebookSpec
+    from ..zoo import OFFLINE_MODELS
+
+    return NotebookSpec(
+        "00",
+        extras=(
+            (
+                "models",
+                list(OFFLINE_MODELS),
+                "each is assembled once (downloads, sha256, GGUF conversion), then loaded",
+            ),
+            (
+                "classification_tasks",
+                ["movie_sentiment", "movie_polarity", "sarcasm", "boolq"],
+                "offline tasks to describe",
+            ),
+            ("math_tasks", ["gsm8k", "math"], "offline math datasets to describe"),
+        ),
+    )
+
+
+ZOO = _zoo_notebook()

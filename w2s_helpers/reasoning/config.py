@@ -1,0 +1,133 @@
+"""Every config type of the reasoning flow: one experiment, its training recipe, and a grid.
+
+Field names are the notebooks' parameter names and the grid specs' keys; each says why
+its default is what it is. The defaults are smoke-sized for a CPU; the paper's settings
+are in grids/paper_reasoning_gpu.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..core.configs import ConfigError, coerce, param, to_dict
+from ..core.paths import resolve_path
+
+SETS = ("weak", "icl", "hybrid", "full_weak")  # stage-I training sets (selection.training_sets)
+PREFERENCE_METHODS = ("dpo", "orpo")
+BACKENDS = ("hf", "vllm")
+
+
+@dataclass
+class TrainParams:
+    """What one LoRA training stage needs (trl's SFTConfig / DPOConfig / ORPOConfig get these)."""
+
+    epochs: float = param(1.0, "passes over the training rows")
+    lr: float = param(1e-4, "LoRA learning rate")
+    batch_size: int = param(4, "rows per optimiser step on one device")
+    grad_accum: int = param(1, "optimiser steps accumulate this many batches")
+    max_length: int = param(512, "prompt + completion tokens; longer rows are dropped")
+    lora_r: int = param(16, "LoRA rank on every linear projection")
+    lora_alpha: int = param(32, "LoRA scale numerator (2 x rank, the usual choice)")
+    beta: float = param(0.1, "DPO / ORPO strength")
+    seed: int = param(0, "initialisation and batch order")
+    save_steps: int = param(50, "checkpoint interval: how much an interrupted training redoes")
+
+    def __post_init__(self) -> None:
+        coerce(self)
+
+
+@dataclass
+class ReasoningConfig:
+    """One weak -> strong reasoning experiment. Field names are the notebooks' parameters."""
+
+    dataset: str = param("gsm8k", "gsm8k | math | olympicarena | a .jsonl path")
+    split: str = param(
+        "half", "half: a seeded half split of train; or a folder with train_1/train_2/test.jsonl"
+    )
+    weak_model: str = param("smollm2-135m", "the weak supervisor (SFT'd on train_1)")
+    strong_model: str = param("qwen2.5-0.5b", "the strong student; it never sees a gold answer")
+    n_train_1: int | None = param(64, "weak SFT questions (None: all; the paper: 7,000)")
+    n_train_2: int | None = param(24, "questions the strong model learns from (the paper: 7,000)")
+    n_test: int | None = param(24, "evaluation questions (the paper: 1,319 GSM8K / 500 MATH)")
+    n_shots: int = param(4, "in-context demonstrations for the strong model (the reference: 4)")
+    max_new_tokens: int = param(160, "the paper: 1,024 (GSM8K), 2,048 (MATH); short answers stop earlier")
+    backend: Literal["hf", "vllm"] = param("hf", "hf: transformers generate; vllm on a GPU machine")
+    gen_batch_size: int = param(8, "prompts per generate call (does not change results)")
+    tensor_parallel_size: int = param(1, "vLLM: GPUs one model is split over")
+    k_samples: int = param(4, "stage II samples per question at temperature 1 (the paper: 10)")
+    temperature: float = param(1.0, "stage II sampling temperature (the paper: 1.0)")
+    stage1_sets: list[str] = param(
+        ["full_weak", "hybrid"], "stage-I training sets to SFT the strong model on"
+    )
+    stage1_final: str = param("hybrid", "the stage-I set that iteration 2 and stage II build on")
+    iterations: int = param(1, "stage-I iterations (the paper: 2)")
+    pref_method: Literal["dpo", "orpo"] = param("dpo", "stage II preference optimisation")
+    sft_epochs: float = param(2.0, "stage-I and weak SFT epochs")
+    sft_lr: float = param(2e-4, "LoRA SFT learning rate: higher than full fine-tuning's, as usual for LoRA")
+    pref_epochs: float = param(2.0, "DPO / ORPO epochs")
+    pref_lr: float = param(5e-5, "DPO / ORPO learning rate")
+    beta: float = param(0.1, "DPO / ORPO strength (trl's default)")
+    lora_r: int = param(16, "LoRA rank on every linear projection")
+    batch_size: int = param(4, "training rows per step")
+    max_length: int = param(512, "training tokens per row (prompt + completion)")
+    eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
+    eval_strong_zero_shot: bool = param(True, "also evaluate the untrained strong model zero-shot")
+    weak_rows_file: str | None = param(
+        None, "replay: saved weak rows (id, prompt, response) instead of generating"
+    )
+    strong_rows_file: str | None = param(None, "replay: saved strong ICL rows instead of generating")
+    seed: int = param(0, "split, demonstrations, training")
+    pair_seed: int = param(42, "stage II pair sampling (the reference: 42)")
+    source: Literal["auto", "offline", "hub"] = param("auto", "auto: the offline package where one exists")
+
+    def __post_init__(self) -> None:
+        coerce(self)
+        # files named relatively become absolute (working directory, else the repo root)
+        if self.dataset.endswith(".jsonl"):
+            self.dataset = str(resolve_path(self.dataset))
+        if self.split != "half":
+            self.split = str(resolve_path(self.split))
+        for f in ("weak_rows_file", "strong_rows_file"):
+            if getattr(self, f):
+                setattr(self, f, str(resolve_path(getattr(self, f))))
+        for s in [*self.stage1_sets, self.stage1_final]:
+            if s not in SETS:
+                raise ConfigError(f"stage1_sets/stage1_final: {s!r}; expected one of {SETS}")
+        if self.stage1_final == "full_weak":
+            raise ConfigError("stage1_final: must be a selected set (weak, icl or hybrid), not full_weak")
+        if self.iterations not in (1, 2):
+            raise ConfigError(f"iterations: {self.iterations}; 1 or 2")
+        if self.k_samples < 1 or self.eval_k < 1 or self.n_shots < 0:
+            raise ConfigError("k_samples and eval_k must be >= 1, n_shots >= 0")
+
+    def to_dict(self) -> dict:
+        return to_dict(self)
+
+    def train_params(self, stage: str) -> TrainParams:
+        pref = stage in PREFERENCE_METHODS
+        return TrainParams(
+            epochs=self.pref_epochs if pref else self.sft_epochs,
+            lr=self.pref_lr if pref else self.sft_lr,
+            batch_size=self.batch_size,
+            max_length=self.max_length,
+            lora_r=self.lora_r,
+            lora_alpha=2 * self.lora_r,
+            beta=self.beta,
+            seed=self.seed,
+        )
+
+
+@dataclass
+class ReasoningGridSpec:
+    """Datasets x (weak, strong) pairs x seeds, each experiment through notebooks 10-14, 19."""
+
+    name: str = param("reasoning", "results land in results/<name>/")
+    pipeline: str = param("reasoning", "tells `w2s grid` which flow the spec is for")
+    datasets: list[str] = param(["gsm8k"], "math datasets or .jsonl files")
+    pairs: list[list[str]] = param([["smollm2-135m", "qwen2.5-0.5b"]], "[weak, strong] model pairs")
+    seeds: list[int] = param([0], "one experiment per seed")
+    base: dict = param({}, "ReasoningConfig fields shared by every experiment")
+
+    def __post_init__(self) -> None:
+        coerce(self)

@@ -1,0 +1,99 @@
+"""Stage I: keep the train_2 questions where the weak model and the strong model agree.
+
+Rows are in the reference's format: {id, prompt, response, pred, gold?, result?}. The
+training sets: `weak` (weak responses of kept questions), `icl` (the strong model's
+responses), `hybrid` (both: two rows per question), and the baseline `full_weak` (every
+weak response).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..core.fileio import DataError, read_jsonl
+from .answers import extract_answer, is_equiv
+
+
+def read_rows(path: str | Path, dataset: str) -> list[dict]:
+    """Generation rows from JSONL, their `pred` derived from `response` (a stored pred is
+    ignored: the answer checker of this version decides)."""
+    rows = read_jsonl(path, ["id", "prompt", "response"])
+    for r in rows:
+        r["pred"] = extract_answer(r["response"], dataset)
+    check_ids(rows, str(path))
+    return rows
+
+
+def check_ids(rows: Sequence[dict], where: str) -> None:
+    seen: dict = {}
+    for line, r in enumerate(rows, 1):
+        if r.get("id") is None:
+            raise DataError(f"{where}: line {line}: missing field 'id'")
+        if r["id"] in seen:
+            raise DataError(
+                f"{where}: line {line}: duplicated id {r['id']!r} (first at line {seen[r['id']]})"
+            )
+        seen[r["id"]] = line
+
+
+def by_id(rows: Sequence[dict]) -> dict:
+    return {r["id"]: r for r in rows}
+
+
+def consistent_ids(
+    weak: Sequence[dict],
+    strong: Sequence[dict],
+    dataset: str,
+    where: tuple[str, str] = ("weak rows", "strong rows"),
+) -> list:
+    """Ids (in weak order) whose weak prediction is non-empty and equals the strong one."""
+    check_ids(weak, where[0])
+    check_ids(strong, where[1])
+    w, s = by_id(weak), by_id(strong)
+    if set(w) != set(s):
+        only_w, only_s = sorted(set(w) - set(s), key=str)[:5], sorted(set(s) - set(w), key=str)[:5]
+        raise DataError(
+            f"{where[0]} and {where[1]} cover different questions: "
+            f"{len(set(w) - set(s))} ids only in the first (e.g. {only_w}), "
+            f"{len(set(s) - set(w))} only in the second (e.g. {only_s})"
+        )
+    return [i for i in w if str(w[i]["pred"]).strip() and is_equiv(w[i]["pred"], s[i]["pred"], dataset)]
+
+
+def sft_row(r: dict) -> dict:
+    """A prompt-completion row for trl's SFTTrainer (plain template)."""
+    return {"id": r["id"], "prompt": r["prompt"], "completion": " " + r["response"].strip()}
+
+
+def training_sets(weak: Sequence[dict], strong: Sequence[dict], dataset: str) -> dict[str, list[dict]]:
+    kept = consistent_ids(weak, strong, dataset)
+    w, s = by_id(weak), by_id(strong)
+    return {
+        "weak": [sft_row(w[i]) for i in kept],
+        "icl": [sft_row(s[i]) for i in kept],
+        "hybrid": [row for i in kept for row in (sft_row(w[i]), sft_row(s[i]))],
+        "full_weak": [sft_row(r) for r in weak],
+    }
+
+
+def label_accuracy(rows: Sequence[dict], gold: dict, dataset: str) -> float:
+    """Fraction of rows whose final answer matches the gold answer of their question."""
+    if not rows:
+        return float("nan")
+    hits = [
+        is_equiv(extract_answer(r.get("completion", r.get("response", "")), dataset), gold[r["id"]], dataset)
+        for r in rows
+    ]
+    return sum(hits) / len(hits)
+
+
+def summary(sets: dict[str, list[dict]], gold: dict | None, dataset: str) -> list[dict]:
+    """Size and label accuracy of every constructed set (questions, not rows, for hybrid)."""
+    out = []
+    for name, rows in sets.items():
+        acc = label_accuracy(rows, gold, dataset) if gold else float("nan")
+        out.append(
+            {"set": name, "rows": len(rows), "questions": len({r["id"] for r in rows}), "label_acc": acc}
+        )
+    return out

@@ -1,0 +1,208 @@
+"""Training for the reasoning pipeline with trl and peft: SFT, then DPO or ORPO.
+
+Every stage trains a LoRA adapter on all linear projections (attention and MLP) with the
+plain "Question: ...\\nAnswer:" template, loss on the completion only. Preference training
+starts from the stage-I model: its adapter is merged into the base, a new adapter trains
+on top, and with no separate reference model trl uses the merged model with the new
+adapter switched off, i.e. the stage-I model itself, as DPO's reference.
+
+An adapter is an artefact like any other: <out>/config.json when training starts,
+checkpoints in <out>/checkpoints (an interrupted run resumes from the last complete one),
+<out>/adapter and then <out>/result.json (the training log) only when it is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from .. import zoo
+from ..core import runs
+from ..core.fileio import atomic_dir
+from .config import PREFERENCE_METHODS, TrainParams
+from .policy import load_policy
+
+log = logging.getLogger(__name__)
+
+MIN_COMPLETION_TOKENS = 8  # a prompt must leave room for at least a short answer
+
+
+def _lora(p: TrainParams):
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=p.lora_r,
+        lora_alpha=p.lora_alpha,
+        lora_dropout=0.0,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+
+
+def _args(p: TrainParams, out: Path) -> dict:
+    cuda = torch.cuda.is_available()
+    return dict(
+        output_dir=str(out / "checkpoints"),
+        num_train_epochs=p.epochs,
+        learning_rate=p.lr,
+        per_device_train_batch_size=p.batch_size,
+        gradient_accumulation_steps=p.grad_accum,
+        seed=p.seed,
+        logging_steps=1,
+        save_strategy="steps",
+        save_steps=p.save_steps,
+        save_total_limit=1,
+        report_to=[],
+        use_cpu=not cuda,
+        bf16=cuda and torch.cuda.is_bf16_supported(),
+        gradient_checkpointing=False,
+        lr_scheduler_type="cosine",
+        warmup_steps=0.03,  # a float is a fraction
+        max_length=p.max_length,
+        disable_tqdm=False,
+    )
+
+
+def last_checkpoint(out: Path) -> str | None:
+    """The newest complete checkpoint: one whose trainer state was written (the trainer
+    writes it last), never a half-written folder from a kill."""
+    ckpts = [c for c in (out / "checkpoints").glob("checkpoint-*") if (c / "trainer_state.json").exists()]
+    ckpts.sort(key=lambda c: int(c.name.split("-")[1]))
+    return str(ckpts[-1]) if ckpts else None
+
+
+def done(out: str | Path) -> Path | None:
+    """The adapter folder of a finished training, else None."""
+    out = Path(out)
+    return out / "adapter" if runs.completed(out) is not None and (out / "adapter").exists() else None
+
+
+def _begin(
+    out: Path, stage: str, model: str, adapters: Sequence[str], rows: Sequence[dict], p: TrainParams
+) -> dict:
+    """Refuse an empty training set; write the artefact's config (what trains on what)."""
+    if not rows:
+        raise ValueError(f"{out}: no training rows for {stage}")
+    meta = {
+        "stage": stage,
+        "model": model,
+        "adapters": list(adapters),
+        "rows": len(rows),
+        "params": p.__dict__,
+    }
+    runs.start(out, meta)
+    return meta
+
+
+def _finish(trainer, tok, out: Path, meta: dict) -> Path:
+    with atomic_dir(out / "adapter") as tmp:
+        trainer.model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+    history = [h for h in trainer.state.log_history if "loss" in h]
+    runs.finish(out, {**meta, "history": history})
+    return out / "adapter"
+
+
+def _fitting(rows: Sequence[dict], tok, max_length: int, out: Path) -> list[dict]:
+    """Rows whose prompt leaves room for completion tokens within max_length."""
+    kept = [r for r in rows if len(tok(r["prompt"])["input_ids"]) < max_length - MIN_COMPLETION_TOKENS]
+    if len(kept) < len(rows):
+        log.warning(
+            "%s: %d of %d rows have prompts longer than max_length=%d and are dropped",
+            out,
+            len(rows) - len(kept),
+            len(rows),
+            max_length,
+        )
+    if not kept:
+        raise ValueError(f"{out}: every prompt is longer than max_length={max_length}; raise max_length")
+    return kept
+
+
+def sft(
+    model: str,
+    rows: Sequence[dict],
+    out: str | Path,
+    p: TrainParams,
+    adapters: Sequence[str] = (),
+    source: str = "auto",
+) -> Path:
+    """LoRA SFT on prompt/completion rows; returns the adapter folder (reused if complete)."""
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    out = Path(out)
+    if (adapter := done(out)) is not None:
+        return adapter
+    meta = _begin(out, "sft", model, adapters, rows, p)
+    tok = zoo.load_tokenizer(model, source=source)
+    rows = _fitting(rows, tok, p.max_length, out)
+    ds = Dataset.from_list([{"prompt": r["prompt"], "completion": r["completion"]} for r in rows])
+    trainer = SFTTrainer(
+        model=load_policy(model, adapters, source),
+        processing_class=tok,
+        train_dataset=ds,
+        args=SFTConfig(**_args(p, out), completion_only_loss=True),
+        peft_config=_lora(p),
+    )
+    trainer.train(resume_from_checkpoint=last_checkpoint(out))
+    return _finish(trainer, tok, out, {**meta, "rows_used": len(rows)})
+
+
+def preference(
+    method: str,
+    model: str,
+    pairs: Sequence[dict],
+    out: str | Path,
+    p: TrainParams,
+    adapters: Sequence[str] = (),
+    source: str = "auto",
+) -> Path:
+    """DPO or ORPO on {prompt, chosen, rejected} pairs, starting from base + `adapters`."""
+    from datasets import Dataset
+
+    if method not in PREFERENCE_METHODS:
+        raise ValueError(f"unknown preference method {method!r}: expected one of {PREFERENCE_METHODS}")
+    out = Path(out)
+    if (adapter := done(out)) is not None:
+        return adapter
+    meta = _begin(out, method, model, adapters, pairs, p)
+    tok = zoo.load_tokenizer(model, source=source)
+    pairs = _fitting(pairs, tok, p.max_length, out)
+    ds = Dataset.from_list(
+        [
+            {
+                "prompt": r["prompt"],
+                "chosen": " " + r["chosen"].strip(),
+                "rejected": " " + r["rejected"].strip(),
+            }
+            for r in pairs
+        ]
+    )
+    policy = load_policy(model, adapters, source)
+    if method == "dpo":
+        from trl import DPOConfig, DPOTrainer
+
+        trainer = DPOTrainer(
+            model=policy,
+            ref_model=None,
+            args=DPOConfig(**_args(p, out), beta=p.beta),
+            train_dataset=ds,
+            processing_class=tok,
+            peft_config=_lora(p),
+        )
+    else:
+        from trl.experimental.orpo import ORPOConfig, ORPOTrainer
+
+        trainer = ORPOTrainer(
+            model=policy,
+            args=ORPOConfig(**_args(p, out), beta=p.beta),
+            train_dataset=ds,
+            processing_class=tok,
+            peft_config=_lora(p),
+        )
+    trainer.train(resume_from_checkpoint=last_checkpoint(out))
+    return _finish(trainer, tok, out, {**meta, "rows_used": len(pairs)})

@@ -1,0 +1,147 @@
+"""Where a model's weights come from, what identifies them, and the Auto-class loaders.
+
+`model_path` resolves a name to a folder or hub id (assembling an offline model on first
+use); `identity` says which weights those are without loading anything, so that every
+cache key and run id changes when the source does (offline GGUF vs hub weights).
+Nothing here touches architecture-specific attributes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..core.hashing import file_sha256, stable_hash
+from .convert import CONVERSION_VERSION, assemble_offline_model
+from .registry import MODELS, SOURCES, ModelSpec, UnknownModelError, get_spec
+from .tiny import build_tiny_random, tiny_key
+
+OFFLINE_MODELS = [n for n, s in MODELS.items() if s.offline is not None]
+TINY_MODELS = [n for n, s in MODELS.items() if s.is_random]
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".json", ".model", ".txt", ".gguf")
+
+
+def resolve_source(spec: ModelSpec, source: str = "auto") -> str:
+    """'offline', 'hub', 'tiny' or 'local': where `spec`'s weights will be read from."""
+    if source not in SOURCES:
+        raise ValueError(f"source {source!r}: expected one of {SOURCES}")
+    if spec.is_random:
+        return "tiny"
+    if spec.name not in MODELS:
+        return "local"
+    if spec.offline is not None and source in ("auto", "offline"):
+        return "offline"
+    if source == "offline" or spec.hub_id is None:
+        raise UnknownModelError(
+            f"model {spec.name!r} has no offline source; offline models: {OFFLINE_MODELS}"
+        )
+    return "hub"
+
+
+def identity(name: str, source: str = "auto") -> str:
+    """A string naming exactly which weights `name` loads under `source` (for cache keys)."""
+    spec = get_spec(name)
+    where = resolve_source(spec, source)
+    if where == "tiny":
+        return f"tiny:{spec.name}:{tiny_key(spec)}"
+    if where == "local":
+        files = sorted(
+            p for p in Path(name).expanduser().iterdir() if p.is_file() and p.suffix in _WEIGHT_SUFFIXES
+        )
+        return f"local:{stable_hash([(p.name, file_sha256(p)) for p in files], n=16)}"
+    if where == "offline":
+        assert spec.offline is not None
+        return (
+            f"offline:{spec.name}:{','.join(sorted(spec.offline.sha256.values()))[:24]}:{CONVERSION_VERSION}"
+        )
+    return f"hub:{spec.hub_id}@{spec.revision}"
+
+
+def model_path(name: str, source: str = "auto") -> str:
+    """Where `from_pretrained` should read `name` from (a folder, or a hub id)."""
+    spec = get_spec(name)
+    where = resolve_source(spec, source)
+    if where == "tiny":
+        return str(build_tiny_random(spec))
+    if where == "local":
+        return name
+    if where == "offline":
+        return str(assemble_offline_model(spec))
+    assert spec.hub_id is not None
+    return spec.hub_id
+
+
+def _hub_kwargs(name: str, source: str) -> dict:
+    spec = get_spec(name)
+    if resolve_source(spec, source) != "hub":
+        return {}
+    return {"revision": spec.revision, "trust_remote_code": spec.trust_remote_code}
+
+
+def load_tokenizer(name: str, padding_side: str = "right", source: str = "auto"):
+    """AutoTokenizer with a pad token guaranteed (eos, else unk, else a new [PAD])."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(model_path(name, source), **_hub_kwargs(name, source))
+    if tok.pad_token is None:
+        if tok.eos_token is not None:
+            tok.pad_token = tok.eos_token
+        elif tok.unk_token is not None:
+            tok.pad_token = tok.unk_token
+        else:
+            tok.add_special_tokens({"pad_token": "[PAD]"})
+    tok.padding_side = padding_side
+    return tok
+
+
+def load_backbone(name: str, dtype=None, source: str = "auto"):
+    """The bare transformer (AutoModel): hidden states, no task head."""
+    import torch
+    from transformers import AutoModel
+
+    return AutoModel.from_pretrained(
+        model_path(name, source), dtype=dtype or torch.float32, **_hub_kwargs(name, source)
+    )
+
+
+def load_causal_lm(name: str, dtype=None, source: str = "auto"):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(
+        model_path(name, source), dtype=dtype or torch.float32, **_hub_kwargs(name, source)
+    )
+
+
+def count_parameters(model) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def smoke_test(
+    name: str, text: str = "Weak supervision can elicit strong capabilities.", source: str = "auto"
+) -> dict:
+    """Load `name` (assembling it on first use) and run one forward pass; return timings."""
+    import torch
+
+    t0 = time.perf_counter()
+    path = model_path(name, source)
+    t1 = time.perf_counter()
+    tok = load_tokenizer(name, source=source)
+    model = load_backbone(name, source=source).eval()
+    t2 = time.perf_counter()
+    batch = tok([text], return_tensors="pt")
+    with torch.inference_mode():
+        out = model(**batch, output_hidden_states=True)
+    t3 = time.perf_counter()
+    return {
+        "model": name,
+        "family": get_spec(name).family,
+        "source": path,
+        "params_m": round(count_parameters(model) / 1e6, 1),
+        "layers": len(out.hidden_states) - 1,
+        "hidden": out.hidden_states[-1].shape[-1],
+        "tokens": batch["input_ids"].shape[1],
+        "assemble_s": round(t1 - t0, 1),
+        "load_s": round(t2 - t1, 1),
+        "forward_s": round(t3 - t2, 3),
+    }
