@@ -55,12 +55,13 @@ def test_unknown_spec_field(tmp_path):
 
 def test_expansion_counts(tmp_path):
     spec = tiny_spec(models=["tiny-random-bert", "tiny-random-llama", "tiny-random-qwen2"], seeds=[0, 1, 2])
-    gt = [c for _, cfgs in grid.gt_groups(spec) for c in cfgs]
-    transfer = [c for _, cfgs, _ in grid.transfer_groups(spec, tmp_path) for c in cfgs]
-    assert len(gt) == 3 * 3
-    assert len(transfer) == 3 * 3 * 2  # 3 pairs x 3 seeds x 2 losses
-    assert len({c.run_id() for c in transfer}) == 18
-    assert grid.plan(spec) == {"gt_runs": 9, "transfer_runs": 18}
+    (cell,) = [grid.gt_cell(spec, "", d, tmp_path, papermill=False) for d in spec.datasets]
+    assert cell.key == "movie_polarity__gt"  # one notebook 01 per dataset: every model, every seed
+    assert len(cell.task.args[0]) == 3 * 3
+    # no ground truth has finished yet: every pair is blocked, none runs
+    none, blocked = grid.transfer_cell(spec, "", "movie_polarity", tmp_path, papermill=False)
+    assert none is None and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
+    assert grid.plan(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
 
 
 def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkeypatch):
@@ -109,7 +110,7 @@ def test_same_seed_same_numbers(tmp_path):
 def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
     """The documented full-fine-tuning spec, with its ladder swapped for tiny models."""
     spec = grid.load_spec(REPO / "grids" / "paper_gpu.yaml")
-    assert spec.base["mode"] == "full" and "gpt2" in spec.models
+    assert spec.base["mode"] == "full" and "gpt2" in spec.models and spec.base["distributed"] == "fsdp"
     tiny = dataclasses.replace(
         spec,
         datasets=["movie_polarity"],
@@ -117,7 +118,16 @@ def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
         seeds=[0],
         losses=spec.losses[:1],
         pairs=None,
-        base={**spec.base, "n_train": 64, "n_test": 32, "epochs": 1.0, "batch_size": 16, "source": "auto"},
+        executor="local",  # the spec's Slurm: this process here
+        base={
+            **spec.base,
+            "n_train": 64,
+            "n_test": 32,
+            "epochs": 1.0,
+            "batch_size": 16,
+            "source": "auto",
+            "distributed": "none",  # the spec's FSDP over 8 GPUs: one CPU process here
+        },
     )
     root = grid.run_grid(grid.validate(tiny), tmp_path, papermill=False)
     table = (root / "transfer.csv").read_text()
@@ -130,7 +140,52 @@ def test_sweep_runs_every_setting_and_plots_pgr_against_it(tmp_path):
     assert grid.plan(spec) == {"gt_runs": 4, "transfer_runs": 2}
     root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
     summary = (root / "median_pgr.csv").read_text().splitlines()
-    assert summary[0].startswith("dataset,epochs,loss")
+    assert summary[0].startswith("dataset,epochs,method")
     assert (root / "pgr_vs_epochs.png").exists()
     with pytest.raises(grid.GridSpecError, match="sweep: 'seed'"):
         grid.validate(tiny_spec(sweep={"seed": [1, 2]}))
+
+
+def test_aux_coef_in_base_and_sweep_still_gives_pgr(tmp_path):
+    """(fix) transfer runs are joined to their ground-truth runs by the ids they name:
+    aux_coef / warmup_frac, which ground-truth runs never have, no longer make PGR NaN."""
+    spec = tiny_spec(
+        seeds=[0],
+        losses=["logconf"],
+        base={"n_train": 120, "n_test": 60, "epochs": 1.0, "warmup_frac": 0.2},
+        sweep={"aux_coef": [0.5, 0.75]},
+    )
+    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    import pandas as pd
+
+    tr = pd.read_csv(root / "transfer.csv")
+    assert len(tr) == 2
+    assert tr["weak_gt_acc"].notna().all() and tr["strong_gt_acc"].notna().all()
+
+
+def test_methods_name_the_baselines(tmp_path):
+    """`methods:` runs each named baseline once per pair and seed, with the method in the tables."""
+    spec = tiny_spec(
+        seeds=[0],
+        methods=[{"loss": "xent"}, {"loss": "xent", "relabel": "knn", "knn_k": 5}, {"loss": "window"}],
+    )
+    assert grid.plan(spec) == {"gt_runs": 2, "transfer_runs": 3}
+    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    import pandas as pd
+
+    tr = pd.read_csv(root / "transfer.csv")
+    assert sorted(tr["method"]) == ["window(0.15)", "xent", "xent + knn relabel"]
+    with pytest.raises(grid.GridSpecError, match="methods"):
+        grid.validate(tiny_spec(methods=[{"model": "x"}]))
+    with pytest.raises(grid.GridSpecError, match="relabel"):
+        grid.validate(tiny_spec(methods=[{"relabel": "svm"}]))
+
+
+def test_slurm_without_sbatch_is_refused_before_any_work(tmp_path, no_training):
+    import shutil
+
+    if shutil.which("sbatch"):
+        pytest.skip("a Slurm machine")
+    with pytest.raises(ValueError, match="no `sbatch`"):
+        grid.run_grid(tiny_spec(executor="slurm"), tmp_path / "g")
+    assert not (tmp_path / "g" / "runs").exists()

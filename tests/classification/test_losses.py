@@ -68,3 +68,43 @@ def test_entropy_and_kl():
 def test_unknown_loss_lists_names():
     with pytest.raises(KeyError, match="expected one of .*logconf.*xent"):
         get_loss("hinge")
+
+
+def test_logconf_pools_the_weak_rate_with_the_predictions():
+    """(fix) the threshold's class-1 rate comes from the same pooled rows as its predictions."""
+    lc = LogConf(aux_coef=1.0, warmup_frac=0.0, buffer_size=4)
+    for p in (0.9, 0.8, 0.2):  # earlier rows: all weak labels say class 0
+        lc(logits_for([p]), torch.tensor([[1.0, 0.0]]), 1.0)
+    # now one row labelled class 1: pooled rate 1/4, pooled p0 [0.85, 0.2, 0.8, 0.9]
+    t = lc.threshold(torch.tensor([0.85]), torch.tensor([1.0]))
+    assert t.item() == pytest.approx(torch.quantile(torch.tensor([0.85, 0.2, 0.8, 0.9]), 0.25).item())
+
+
+def test_window_counts_only_unsure_examples():
+    # P(class 0) 0.55 is unsure (top prob < 0.65), 0.9 is sure; weak label [0.3, 0.7] on both
+    w = torch.tensor([[0.3, 0.7], [0.3, 0.7]])
+    loss = get_loss("window", radius=0.15)(logits_for([0.55, 0.9]), w, 0.0)
+    expected = -(0.3 * math.log(0.55) + 0.7 * math.log(0.45)) / 2  # divided by the whole batch
+    assert loss.item() == pytest.approx(expected, rel=1e-5)
+    sure = get_loss("window", radius=0.15)(logits_for([0.95, 0.05]), w, 0.0)
+    assert sure.item() == 0.0
+
+
+def test_midweak_radius_is_the_median_distance_from_a_coin_flip():
+    from w2s_helpers.classification.losses import midweak_radius
+
+    w = torch.tensor([[0.4, 0.6], [0.1, 0.9], [0.7, 0.3]])  # |w1 - .5| = .1, .4, .2
+    assert midweak_radius(w) == pytest.approx(0.2)
+
+
+def test_balance_batch_centres_the_weak_log_odds():
+    lc = LogConf(aux_coef=0.0, warmup_frac=0.0, balance_batch=True)
+    w = torch.tensor([[0.2, 0.8], [0.4, 0.6], [0.1, 0.9]])  # all lean class 1
+    t = lc.targets(w)
+    z = torch.log(t[:, 1]) - torch.log(t[:, 0])
+    assert z.mean().item() == pytest.approx(0.0, abs=1e-5)
+    # order is kept: the most confident weak label stays the most confident
+    assert torch.argsort(t[:, 1]).tolist() == torch.argsort(w[:, 1]).tolist()
+    # with aux_coef 0 the loss is xent on the balanced targets
+    x = torch.randn(3, 2)
+    assert lc(x, w, 1.0).item() == pytest.approx(get_loss("xent")(x, t, 0.0).item(), rel=1e-5)

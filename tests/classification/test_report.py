@@ -18,6 +18,8 @@ def gt(run_id, model, seed, acc):
         "loss": "xent",
         "seed": seed,
         "test_acc": acc,
+        "test_auroc": acc + 0.1,
+        "val_acc": acc,
         "aux_coef": 0.5,
     }
 
@@ -32,6 +34,7 @@ def tr(model, weak, loss, seed, acc, aux=0.75):
         "loss": loss,
         "seed": seed,
         "test_acc": acc,
+        "test_auroc": acc + 0.1,
         "aux_coef": aux,
         "weak_gt_run": f"gt-{weak}-{seed}",
         "strong_gt_run": f"gt-{model}-{seed}",
@@ -59,17 +62,40 @@ def test_transfer_table_joins_on_the_ground_truth_run_ids():
 
 
 def test_median_pgr_over_pairs_then_seeds():
-    summary = median_pgr(transfer_table(RUNS), min_gap=0.15).set_index("loss")
+    summary = median_pgr(transfer_table(RUNS), min_gap=0.15).set_index("method")
     # xent, all 3 pairs: per-seed median of (0.5, 0.75, 0.1) = 0.5; pairs with a gap >= .15: only w->s
-    assert summary.loc["xent", "median_pgr_all"] == pytest.approx(0.5)
-    assert summary.loc["xent", "median_pgr_all_pairs"] == 3
-    assert (
-        summary.loc["xent", "median_pgr"] == pytest.approx(0.75)
-        and summary.loc["xent", "median_pgr_pairs"] == 1
-    )
+    # the paper's statistic comes first and counts every pair
+    assert summary.loc["xent", "median_pgr"] == pytest.approx(0.5)
+    assert summary.loc["xent", "pairs_all"] == 3
+    # the gap filter is on validation accuracy (here equal to test accuracy)
+    assert summary.loc["xent", "median_pgr_wide"] == pytest.approx(0.75)
+    assert summary.loc["xent", "pairs_wide"] == 1
+    # AUROC is accuracy + .1 on every run, so its PGR equals the accuracy PGR
+    assert summary.loc["xent", "median_pgr_auroc"] == pytest.approx(0.5)
     # logconf: one pair, seeds 1.0 and 0.5 -> mean 0.75, sd 0.354
-    assert summary.loc["logconf", "median_pgr_all"] == pytest.approx(0.75)
-    assert summary.loc["logconf", "median_pgr_all_seed_std"] == pytest.approx(math.sqrt(0.125))
+    assert summary.loc["logconf", "median_pgr"] == pytest.approx(0.75)
+    assert summary.loc["logconf", "median_pgr_sd"] == pytest.approx(math.sqrt(0.125))
+
+
+def test_gap_filter_reads_validation_not_test():
+    """A pair whose test gap is wide but whose validation gap is not is left out of the
+    gap-filtered median: nothing is chosen on the test set."""
+    runs = RUNS.copy()
+    runs.loc[runs["run_id"].isin(["gt-m-0", "gt-m-1"]), "val_acc"] = 0.79  # m ~ s on validation
+    runs.loc[runs["run_id"].isin(["gt-w-0", "gt-w-1"]), "val_acc"] = 0.795
+    summary = median_pgr(transfer_table(runs), min_gap=0.15).set_index("method")
+    assert summary.loc["xent", "pairs_wide"] == 0 or math.isnan(summary.loc["xent", "median_pgr_wide"])
+    assert summary.loc["xent", "median_pgr"] == pytest.approx(0.5)  # test accuracies unchanged
+
+
+def test_method_label_names_baselines():
+    from w2s_helpers.classification.report import method_label
+
+    assert method_label({"loss": "logconf", "balance_batch": True}) == "logconf + balance"
+    assert method_label({"loss": "window", "window_radius": 0.15}) == "window(0.15)"
+    assert method_label({"loss": "xent", "relabel": "knn", "s2s_iters": 2, "early_stop": True}) == (
+        "xent + knn relabel + s2s x2 + early stop"
+    )
 
 
 def test_invalid_pgr_when_ceiling_not_above_weak():

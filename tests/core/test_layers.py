@@ -12,7 +12,7 @@ from conftest import REPO
 
 PKG = REPO / "w2s_helpers"
 # a module may import its own layer and the ones below it, never a higher one
-LAYERS = {"core": 0, "zoo": 1, "classification": 2, "reasoning": 2, "cli": 3}
+LAYERS = {"core": 0, "zoo": 1, "vision": 2, "scale": 2, "classification": 3, "reasoning": 3, "cli": 4}
 
 
 def _imports(path: Path) -> set[str]:

@@ -23,12 +23,11 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
     spec = tiny_spec()
     root = grid.run_grid(spec, tmp_path)
     executed = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb"))
-    weak, strong = grid.ladder(spec, "movie_polarity", root)
+    # one kernel per notebook per dataset: 01 runs the whole ladder, 02 every pair
     assert executed == [
         "03_plot_classification.ipynb",
-        "notebooks/movie_polarity__gt__tiny-random-bert/01_ground_truth.ipynb",
-        "notebooks/movie_polarity__gt__tiny-random-llama/01_ground_truth.ipynb",
-        f"notebooks/movie_polarity__{weak}__to__{strong}/02_weak_to_strong.ipynb",
+        "notebooks/movie_polarity__gt/01_ground_truth.ipynb",
+        "notebooks/movie_polarity__transfer/02_weak_to_strong.ipynb",
     ]
     table = pd.read_csv(root / "transfer.csv")  # an encoder weak and a causal strong: both ceilings found
     assert len(table) == 2 and table[["weak_gt_acc", "strong_gt_acc"]].notna().all().all()
@@ -40,9 +39,9 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
 
 
 def test_a_failing_cell_does_not_stop_the_grid(tmp_path):
-    """A model folder without weights passes validation and fails when loaded: its ground
-    truth fails, its pairs are blocked, every other cell runs, the report is written, and
-    GridFailed names the failed notebook."""
+    """A model folder without weights passes validation and fails when loaded: notebook 01
+    finishes the other models and then fails naming it, its pairs are blocked, the other
+    pair runs, the report is written, and GridFailed names the failed notebook."""
     broken = tmp_path / "broken-model"
     broken.mkdir()
     (broken / "config.json").write_text(json.dumps({"model_type": "bert", "architectures": ["BertModel"]}))
@@ -50,13 +49,13 @@ def test_a_failing_cell_does_not_stop_the_grid(tmp_path):
     with pytest.raises(GridFailed) as e:
         grid.run_grid(spec, tmp_path / "grid")
     status = {o.key: o.status for o in e.value.outcomes}
-    assert status["movie_polarity__gt__broken-model"] == "failed"
+    assert status["movie_polarity__gt"] == "failed"
     assert status["movie_polarity__tiny-random-bert__to__broken-model"] == "blocked"
     assert status["movie_polarity__broken-model__to__tiny-random-llama"] == "blocked"
-    assert status["movie_polarity__tiny-random-bert__to__tiny-random-llama"] == "done"
-    failed = (
-        tmp_path / "grid" / "notebooks" / "movie_polarity__gt__broken-model" / "01_ground_truth.failed.ipynb"
-    )
+    assert status["movie_polarity__transfer"] == "done"
+    (gt,) = [o for o in e.value.outcomes if o.key == "movie_polarity__gt"]
+    assert "broken-model" in gt.error
+    failed = tmp_path / "grid" / "notebooks" / "movie_polarity__gt" / "01_ground_truth.failed.ipynb"
     assert failed.exists() and str(failed) in str(e.value)
     assert len(pd.read_csv(tmp_path / "grid" / "transfer.csv")) == 2  # the report covers what finished
 
@@ -92,7 +91,13 @@ def test_reasoning_grid_end_to_end(tmp_path):
     root = rgrid.run_reasoning_grid(rgrid.validate(spec), tmp_path / "grid")
     (done,) = rgrid.gather(root)
     methods = [r["method"] for r in done["accuracy"]]
-    assert methods == ["weak_floor", "strong_zero_shot", "full_weak_sft", "stage1_it1_hybrid"]  # each once
+    assert methods == [
+        "weak_floor",
+        "strong_zero_shot",
+        "full_weak_sft",
+        "stage1_it1_hybrid",
+        "strong_ceiling",
+    ]  # each once
     sets = {r["set"]: r for r in done["sets"]}
     assert sets["weak"]["questions"] == 2 and sets["hybrid"]["rows"] == 4
     exp = next(root.glob("experiments/*/result.json")).parent

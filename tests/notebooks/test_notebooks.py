@@ -58,7 +58,7 @@ def test_01_ground_truth(classification_root):
     out = run_notebook(
         "01",
         classification_root / "nb",
-        {**SMOKE, "model": "minilm-l6", "run_root": str(classification_root)},
+        {**SMOKE, "models": ["minilm-l6"], "run_root": str(classification_root)},
     )
     m = notebook_metrics(out)
     assert m["test_acc"] == [pytest.approx(0.746, abs=0.02)]  # real MiniLM probe, deterministic on CPU
@@ -66,23 +66,21 @@ def test_01_ground_truth(classification_root):
 
 def test_02_weak_to_strong(classification_root):
     """Real MiniLM supervises real MPNet on movie reviews."""
-    params = {**SMOKE, "weak_model": "minilm-l6", "model": "mpnet-base", "losses": ["xent", "logconf"]}
+    params = {**SMOKE, "pairs": [["minilm-l6", "mpnet-base"]], "losses": ["xent", "logconf"]}
     out = run_notebook("02", classification_root / "nb", {**params, "run_root": str(classification_root)})
     m = notebook_metrics(out)
-    by_loss = {
-        rid.split("_")[-1].split("-")[0]: (acc, pgr)
-        for rid, acc, pgr in zip(m["run_ids"], m["transfer_acc"], m["pgr"])
-    }
-    # measured on this CPU (deterministic): at this smoke size xent recovers ~30% of the gap
-    assert by_loss["xent"] == (pytest.approx(0.764, abs=0.02), pytest.approx(0.30, abs=0.25))
-    assert by_loss["logconf"][0] == pytest.approx(0.732, abs=0.02)
+    by_loss = dict(zip(m["method"], zip(m["transfer_acc"], m["pgr"])))
+    # measured on this CPU (deterministic): at this smoke size xent recovers ~25% of the gap,
+    # logconf falls below the weak model (a 1,000-example smoke, 10% kept for validation)
+    assert by_loss["xent"] == (pytest.approx(0.772, abs=0.02), pytest.approx(0.26, abs=0.25))
+    assert by_loss["logconf"][0] == pytest.approx(0.696, abs=0.02)
 
 
 def test_03_plot_classification(classification_root):
     out = run_notebook("03", classification_root, {"run_root": str(classification_root)})
     m = notebook_metrics(out)
     assert m["runs"] == 4 and m["transfer_runs"] == 2  # 2 ground truth, 2 transfer
-    assert {r["loss"] for r in m["median_pgr"]} == {"xent", "logconf"}
+    assert {r["method"] for r in m["median_pgr"]} == {"xent", "logconf"}
     for f in ("accuracy.png", "pgr.png", "median_pgr.md", "transfer.csv"):
         assert (classification_root / f).exists(), f
 
@@ -134,6 +132,7 @@ def test_14_eval(reasoning_params):
         "strong_zero_shot",
         "full_weak_sft",
         "stage1_it1_hybrid",
+        "strong_ceiling",
     ]
     assert all(r["n"] == 4 and r["accuracy"] == 0.0 for r in m["accuracy"])  # tiny random models
 
@@ -146,5 +145,6 @@ def test_19_plot_reasoning(reasoning_params, tmp_path):
         "strong_zero_shot",
         "full_weak_sft",
         "stage1_it1_hybrid",
+        "strong_ceiling",
     ]
     assert (tmp_path / "reasoning_accuracy.png").exists() and (tmp_path / "stage1_sets.md").exists()

@@ -3,7 +3,8 @@ import time
 
 import pytest
 
-from w2s_helpers.reasoning.answers import extract_answer, is_equiv, normalize_math
+from w2s_helpers.reasoning.answers import extract_answer, is_equiv
+from w2s_helpers.reasoning.normalize import normalize_math
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,31 @@ def test_fidelity_on_real_llama2_outputs(gair):
     assert len(rows) == 7000
     assert pred_agree >= 0.995, pred_agree
     assert result_agree >= 0.995, result_agree
+
+
+class TestReferenceRules:
+    """The rules issue #8 found broken, each on hand-made answers worked out by hand."""
+
+    def test_equivalence_never_raises(self):
+        assert is_equiv("(1,2)", "", "math") is False  # raised IndexError once
+        assert is_equiv("(1,2)", None, "math") is False
+        assert is_equiv("\\frac{", "\\frac{1}{2}", "math") is False
+        assert is_equiv("]", "(", "math") is False
+
+    def test_products_in_parentheses_are_expressions_not_tuples(self):
+        assert is_equiv("(x+1)^2", "(x+1)(x+1)", "math")
+        assert is_equiv("(x+1)(x-1)", "x^2-1", "math")
+        assert not is_equiv("(1,2)", "(1,3)", "math")
+
+    def test_a_list_is_not_a_thousands_number(self):
+        assert normalize_math("3, 5, 7") == "3,5,7" and normalize_math("100,000") == "100000"
+        assert not is_equiv("3, 5, 7", "357", "math")
+        assert is_equiv("3, 5, 7", "7,3,5", "math")  # an answer list in any order
+        assert not is_equiv("3, 5", "3, 5, 7", "math")
+
+    def test_gsm8k_equals_rule_only_on_the_hash_line(self):
+        assert extract_answer("The answer is 5 (since 2 x 3 = 6)", "gsm8k") == "5"
+        assert extract_answer("2 + 7 = 9\n#### 2+7=9", "gsm8k") == "9"
+
+    def test_word_problem_sets_are_numeric(self):
+        assert extract_answer("6+9=15\n#### 15", "asdiv") == "15" and is_equiv("15.0", "15", "svamp")

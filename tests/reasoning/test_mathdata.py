@@ -16,7 +16,11 @@ def test_gsm8k_offline_counts_and_gold():
 @pytest.mark.zoo
 def test_math_offline_counts():
     splits, _ = mathdata.load_math("math")
-    assert len(splits["train_1"]) + len(splits["train_2"]) == 7500 and len(splits["test"]) == 500
+    # the reference's 6,000 / 6,000 / 500: MATH's train and test without MATH500, in halves
+    assert (len(splits["train_1"]), len(splits["train_2"]), len(splits["test"])) == (6000, 6000, 500)
+    assert not {r["question"] for r in splits["test"]} & {
+        r["question"] for r in splits["train_1"] + splits["train_2"]
+    }
     assert splits["test"][0]["gold"] == "\\left( 3, \\frac{\\pi}{2} \\right)"
 
 

@@ -10,9 +10,10 @@ import torch
 from conftest import TINY_REASONING, write_replay_rows
 from w2s_helpers import zoo
 from w2s_helpers.core.fileio import DataError
-from w2s_helpers.reasoning import experiment, rows, stages
+from w2s_helpers.reasoning import experiment, rows, stage1, stages
 from w2s_helpers.reasoning.config import ReasoningConfig, TrainParams
-from w2s_helpers.reasoning.generation import HFGenerator, SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.engine import HFGenerator
+from w2s_helpers.reasoning.generation import SamplingParams, cut_at_stop
 from w2s_helpers.reasoning.policy import Policy
 from w2s_helpers.reasoning.training import preference, sft
 
@@ -31,6 +32,67 @@ def test_hf_backend_greedy_equals_plain_generate():
         with torch.no_grad():
             ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
         assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+
+
+DEMO = "Question: Tom has 3 apples and buys 2 more. How many apples?\nAnswer: 3 + 2 = 5\n#### 5\n\n" * 3
+QUESTIONS = [
+    "Sam has 4 pens and loses 1. How many?",
+    "A box holds 6 eggs. How many in 3 boxes?",
+    "What is 7 plus 8?",
+]
+
+
+def test_shared_prefix_cache_gives_the_same_greedy_answers():
+    """Few-shot prompts: the demonstrations' keys and values are computed once and reused;
+    the answers equal plain transformers generate on each full prompt."""
+    prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
+    gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
+    p = SamplingParams(max_new_tokens=12, stop=())
+    cached = gen.generate(prompts, p)
+    assert p.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
+    tok, model = zoo.load_tokenizer(TINY), zoo.load_causal_lm(TINY).eval()
+    for prompt, out in zip(prompts, cached):
+        ids = tok(prompt, return_tensors="pt")
+        with torch.no_grad():
+            ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
+        assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+
+
+def test_samples_depend_on_question_and_sample_never_on_the_batch():
+    prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
+    gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
+    p = SamplingParams(max_new_tokens=8, temperature=1.0, n=3, stop=())
+    a = gen.generate(prompts, p, keys=["q0", "q1", "q2"])
+    gen.batch_size = 9
+    b = gen.generate(prompts[::-1], p, keys=["q2", "q1", "q0"])
+    assert a == b[::-1] and all(len(set(x)) == 3 for x in a)
+    c = gen.generate(
+        prompts,
+        SamplingParams(max_new_tokens=8, temperature=1.0, n=3, seed=1, stop=()),
+        keys=["q0", "q1", "q2"],
+    )
+    assert c != a  # another seed, other samples
+
+
+def test_gumbel_sampler_draws_from_the_softmax():
+    from w2s_helpers.reasoning.sampling import GumbelSampler
+
+    logits = torch.tensor([[2.0, 1.0, 0.0, -1.0]]).expand(20000, 4)
+    freq = torch.bincount(GumbelSampler(range(20000))(None, logits).argmax(-1), minlength=4) / 20000
+    torch.testing.assert_close(freq, torch.softmax(logits[0], -1), atol=0.015, rtol=0)
+    top = torch.bincount(GumbelSampler(range(20000), top_p=0.7)(None, logits).argmax(-1), minlength=4) / 20000
+    assert top[2] == top[3] == 0 and abs(top[0] - 0.731) < 0.015  # the two tokens reaching 0.7, renormalised
+
+
+def test_resume_takes_only_a_complete_checkpoint(tmp_path):
+    from w2s_helpers.reasoning.training import last_checkpoint
+
+    for step, complete in ((2, True), (4, True), (6, False)):  # 6: killed while writing
+        ckpt = tmp_path / "checkpoints" / f"checkpoint-{step}"
+        ckpt.mkdir(parents=True)
+        if complete:
+            (ckpt / "trainer_state.json").write_text("{}")
+    assert last_checkpoint(tmp_path).endswith("checkpoint-4")
 
 
 def test_sampling_is_seeded_and_stops_cut():
@@ -65,13 +127,13 @@ def _replay_cfg(tmp_path):
 @pytest.mark.zoo
 def test_stage1_on_replayed_rows(tmp_path):
     cfg = _replay_cfg(tmp_path)
-    s1 = stages.stage1(cfg, tmp_path / "run")
+    s1 = stage1.stage1(cfg, tmp_path / "run")
     sets = {r["set"]: r for r in s1["sets"]}
     # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
     assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
     assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
     assert set(s1["policies"]) == {"full_weak_sft", "stage1_it1_hybrid"}
-    again = stages.stage1(cfg, tmp_path / "run")  # everything cached
+    again = stage1.stage1(cfg, tmp_path / "run")  # everything cached
     assert again["policies"]["stage1_it1_hybrid"].adapters == s1["policies"]["stage1_it1_hybrid"].adapters
 
 
@@ -80,7 +142,7 @@ def test_replay_rows_missing_questions_fail_clearly(tmp_path):
     cfg = _replay_cfg(tmp_path)
     lines = (tmp_path / "weak.jsonl").read_text().splitlines()
     (tmp_path / "weak.jsonl").write_text("\n".join(lines[:-1]) + "\n")
-    with pytest.raises(DataError, match=r"weak\.jsonl: no rows for 1 of 6 questions"):
+    with pytest.raises(DataError, match=r"weak\.jsonl: matches 5 of 6 questions by id and 5 by prompt text"):
         stages.weak_generations(cfg, tmp_path / "run")
 
 
@@ -94,26 +156,28 @@ def test_generation_resumes_from_partial_file(tmp_path, monkeypatch):
     calls = []
     real = HFGenerator.generate
 
-    def dying(self, prompts, p, desc=""):
+    def dying(self, prompts, p, keys=None, desc=""):
         calls.append(len(prompts))
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(self, prompts, p, desc)
+        return real(self, prompts, p, keys, desc)
 
     monkeypatch.setattr(HFGenerator, "generate", dying)
     with pytest.raises(KeyboardInterrupt):
         rows.generate_rows(tmp_path, policy, items, greedy, batch_size=1)
     partial = list(tmp_path.glob("generations/*/rows.partial.jsonl"))
-    assert len(partial) == 1 and len(partial[0].read_text().splitlines()) == 2  # first chunk kept
+    assert len(partial) == 1 and len(partial[0].read_text().splitlines()) == 4  # the first chunk kept
     assert not list(tmp_path.glob("generations/*/result.json"))
     calls.clear()
     monkeypatch.setattr(
         HFGenerator,
         "generate",
-        lambda self, prompts, p, desc="": calls.append(len(prompts)) or real(self, prompts, p, desc),
+        lambda self, prompts, p, keys=None, desc="": (
+            calls.append(len(prompts)) or real(self, prompts, p, keys, desc)
+        ),
     )
     out = rows.generate_rows(tmp_path, policy, items, greedy, batch_size=1)
-    assert [r["id"] for r in out] == [q["id"] for q in splits["test"]] and sum(calls) == 3  # only the rest
+    assert [r["id"] for r in out] == [q["id"] for q in splits["test"]] and sum(calls) == 1  # only the rest
 
 
 @pytest.mark.zoo

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.vllm
 
 def test_vllm_greedy_matches_hf_backend():
     from w2s_helpers.reasoning.generation import SamplingParams, make_generator
+    from w2s_helpers.reasoning.policy import Policy
 
     prompts = [
         "Question: Tom has 3 apples and buys 2 more. How many apples does he have?\nAnswer:",
@@ -16,6 +17,6 @@ def test_vllm_greedy_matches_hf_backend():
     ]
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
     # a real model: vLLM's CPU attention kernels need a head size the tiny random models lack
-    hf = make_generator("hf", "smollm2-135m", batch_size=1).generate(prompts, p)
-    fast = make_generator("vllm", "smollm2-135m").generate(prompts, p)
+    hf = make_generator("hf", Policy("hf", "smollm2-135m"), batch_size=1).generate(prompts, p)
+    fast = make_generator("vllm", Policy("vllm", "smollm2-135m")).generate(prompts, p)
     assert fast == hf

@@ -13,13 +13,17 @@ from pathlib import Path
 from typing import Literal
 
 from ..core.configs import ConfigError, coerce, param, to_dict
+from ..core.dist import effective_dtype
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
+from ..scale.resources import Execution
+from ..vision.names import is_image_model, is_image_task
 
 Mode = Literal["probe", "full", "lora"]
 Pooling = Literal["mean", "last", "cls"]
 # the loss registry's names (losses.LOSSES; a test keeps the two equal): no torch import here
-LOSS_NAMES = ("xent", "logconf", "product", "kl", "entropy")
+LOSS_NAMES = ("xent", "logconf", "product", "kl", "entropy", "window")
+PROBES = ("none", "knn", "logreg", "topo")  # weak-label improvement on the strong model's features
 RUN_FIELDS = ("model", "weak_model", "loss", "seed")  # what varies inside one recipe
 
 
@@ -30,12 +34,16 @@ class ClassificationConfig:
     dataset: str = param("movie_sentiment", "registry name or a path to a .jsonl/.csv/.parquet file")
     model: str = param("minilm-l6", "the model trained here (the strong student in a transfer run)")
     weak_model: str | None = param(None, "set for a transfer run: whose soft labels train `model`")
-    loss: str = param("xent", "xent | logconf | product | kl | entropy; ground-truth runs use xent")
+    loss: str = param("xent", "xent | logconf | product | kl | entropy | window; ground-truth runs use xent")
     seed: int = param(0, "the half split, initialisation and batch order")
     data_seed: int = param(0, "which examples form the pool; fixed across seeds so features are shared")
     n_train: int = param(4000, "both halves together; the paper's n_docs is 20,000")
     n_test: int = param(1000, "small test sets make PGR noise: keep at least 1,000")
     balanced: bool = param(True, "undersample the majority class, as the peers do")
+    pos_frac: float | None = param(
+        None, "subsample to this class-1 rate (an imbalanced task); None: as loaded"
+    )
+    val_frac: float = param(0.1, "each half keeps this share for validation: what orders, filters and stops")
     mode: Mode = param("probe", "probe: frozen features + linear head (CPU-friendly); full; lora (peft)")
     epochs: float = param(2.0, "the paper's 2; longer training lets the student copy weak mistakes")
     lr: float | None = param(None, "None: 1e-3 for probes, the model's registry lr (5e-5 / 1e-5) otherwise")
@@ -50,10 +58,45 @@ class ClassificationConfig:
     pooling: Pooling | None = param(
         None, "mean | last | cls; None: registry default (mean encoders, last causal)"
     )
+    eval_every: int = param(0, "evaluate on validation and test every N steps; 0: about 20 times a run")
+    early_stop: bool = param(
+        False, "keep the step with the best validation AUROC (off: the paper's last step)"
+    )
     aux_coef: float = param(0.5, "logconf / entropy mixing weight (the paper: up to 0.75 for big gaps)")
     warmup_frac: float = param(0.1, "logconf ramps its weight linearly over this fraction of training")
+    balance_batch: bool = param(
+        False, "logconf / entropy: centre the weak labels' log-odds per batch (EleutherAI)"
+    )
+    window_radius: float | Literal["midweak"] = param(
+        0.15, "window loss: learn where the student's top p is below 0.5 + this"
+    )
+    relabel: Literal["none", "knn", "logreg", "topo"] = param(
+        "none", "replace weak labels by a probe's on strong features"
+    )
+    filter: Literal["none", "knn", "logreg", "topo"] = param(
+        "none", "drop the weak labels a probe disagrees with most"
+    )
+    contamination: float = param(0.1, "filter: the share of weak labels dropped (EleutherAI's default)")
+    knn_k: int = param(50, "neighbours of the kNN and topological probes (EleutherAI's default)")
+    s2s_iters: int = param(0, "strong-to-strong rounds: the student relabels half 2 and a fresh one trains")
+    head: Literal["probe", "pretrained"] = param(
+        "probe", "images: pretrained: the model's own classifier labels (the reference's AlexNet)"
+    )
     lora_r: int = param(8, "LoRA rank, for the lora mode")
     source: Literal["auto", "offline", "hub"] = param("auto", "auto: the offline package where one exists")
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = param(
+        "auto", "auto: bf16 on a GPU (the paper scale), fp32 on a CPU"
+    )
+    gradient_checkpointing: bool = param(False, "full / lora: recompute activations (big models, long texts)")
+    load_in_4bit: bool = param(False, "lora: 4-bit NF4 base weights (QLoRA, bitsandbytes, GPU only)")
+    device_map: str | None = param(None, "'auto': spread a model too big for one GPU over the node's GPUs")
+    distributed: Literal["none", "ddp", "fsdp"] = param(
+        "none", "full / lora over `num_processes` GPUs through accelerate; fsdp shards weights + Adam"
+    )
+    num_processes: int = param(1, "processes (GPUs) a distributed run is launched on")
+    report_to: Literal["none", "wandb", "tensorboard"] = param(
+        "none", "experiment tracking through the HF Trainer; nothing is sent unless set"
+    )
     text_column: str = param("text", "your own file: its text column")
     label_column: str = param("label", "your own file: its label column")
 
@@ -77,6 +120,24 @@ class ClassificationConfig:
             )
         if self.layer_index is not None and self.layer_index < 1:
             raise ConfigError(f"layer_index: {self.layer_index}; a block number >= 1")
+        if is_image_task(self.dataset) and self.mode != "probe":
+            raise ConfigError("mode: images are classified by linear probes on frozen features; use 'probe'")
+        if self.head == "pretrained" and self.weak_model is not None:
+            raise ConfigError("head: 'pretrained' is a ground-truth run's (the supervisor's) setting")
+        if self.load_in_4bit and self.mode != "lora":
+            raise ConfigError("load_in_4bit: QLoRA trains adapters on 4-bit weights; set mode='lora'")
+        if self.distributed != "none" and self.mode == "probe":
+            raise ConfigError("distributed: a linear probe trains on one device; use mode 'full' or 'lora'")
+        if self.num_processes < 1:
+            raise ConfigError(f"num_processes: {self.num_processes}; at least 1")
+        if not 0 < self.val_frac < 0.5:
+            raise ConfigError(f"val_frac: {self.val_frac}; a share of each half in (0, 0.5)")
+        if self.pos_frac is not None and not 0 < self.pos_frac < 1:
+            raise ConfigError(f"pos_frac: {self.pos_frac}; a class-1 rate in (0, 1)")
+        if self.relabel != "none" and self.filter != "none":
+            raise ConfigError("relabel and filter: choose one (both at once is ill-defined, as in the peer)")
+        if not 0 <= self.contamination < 1 or self.knn_k < 1 or self.s2s_iters < 0:
+            raise ConfigError("contamination in [0, 1), knn_k >= 1, s2s_iters >= 0")
 
     @property
     def kind(self) -> str:
@@ -87,12 +148,23 @@ class ClassificationConfig:
 
     def identity(self) -> dict:
         """The fields that change this run's result, data and models by what they load."""
-        from ..zoo import identity as model_identity
         from .data import data_identity, is_file_dataset
 
         d = self.to_dict()
         if self.loss not in ("logconf", "entropy"):
-            d.pop("aux_coef"), d.pop("warmup_frac")
+            d.pop("aux_coef"), d.pop("warmup_frac"), d.pop("balance_batch")
+        if self.loss != "window":
+            d.pop("window_radius")
+        if self.kind == "gt":
+            for k in ("relabel", "filter", "contamination", "knn_k", "s2s_iters"):
+                d.pop(k)
+        else:
+            if self.filter == "none":
+                d.pop("contamination")
+            if "knn" not in (self.relabel, self.filter) and "topo" not in (self.relabel, self.filter):
+                d.pop("knn_k")
+        if not self.early_stop:
+            d.pop("eval_every")  # evaluating during training changes the curves, not the result
         if self.mode != "lora":
             d.pop("lora_r")
         if self.mode != "probe":
@@ -100,10 +172,20 @@ class ClassificationConfig:
         if not is_file_dataset(self.dataset):  # registry datasets have fixed columns
             d.pop("text_column"), d.pop("label_column")
         d["dataset"] = data_identity(self.dataset, self.source)
-        d["model"] = model_identity(self.model, self.source)
+        d["model"] = any_model_identity(self.model, self.source)
         if self.weak_model is not None:
-            d["weak_model"] = model_identity(self.weak_model, self.source)
+            d["weak_model"] = any_model_identity(self.weak_model, self.source)
+        if self.head == "probe":
+            d.pop("head")  # the default: run ids from before the field existed hold
         d.pop("source")  # in the identities above
+        # where and how the work runs, not what it computes
+        for k in ("gradient_checkpointing", "device_map", "distributed", "num_processes", "report_to"):
+            d.pop(k)
+        d["dtype"] = effective_dtype(self.dtype)
+        if d["dtype"] == "float32":  # the CPU default: run ids from before the field existed hold
+            d.pop("dtype")
+        if not self.load_in_4bit:
+            d.pop("load_in_4bit")
         return d
 
     def slug(self) -> str:
@@ -127,6 +209,17 @@ class ClassificationConfig:
         """What every run of one grid shares: the identity without model, loss and seed."""
         ident = self.identity()
         return {k: v for k, v in ident.items() if k not in RUN_FIELDS}
+
+
+def any_model_identity(name: str, source: str = "auto") -> str:
+    """Which weights a text or image model name loads (for run ids and cache keys)."""
+    if is_image_model(name):
+        from .images import model_identity
+
+        return model_identity(name, source)
+    from ..zoo import identity
+
+    return identity(name, source)
 
 
 def resolve_data_path(dataset: str) -> str:
@@ -156,7 +249,7 @@ def default_run_root(cfg: ClassificationConfig) -> Path:
 
 
 @dataclass
-class GridSpec:
+class GridSpec(Execution):
     """A sweep: datasets x ladder x losses x seeds; every gt run once, every pair once."""
 
     name: str = param("grid", "results land in results/<name>/")
@@ -170,6 +263,9 @@ class GridSpec:
     pairs: list[list[str]] | None = param(None, "explicit (weak, strong) pairs; default: every weak < strong")
     base: dict = param({}, "ClassificationConfig fields shared by every run")
     sweep: dict = param({}, "config field -> values: the whole grid runs for each combination")
+    methods: list[dict] = param(
+        [], "transfer methods as config overrides (baselines by name); default: one per loss"
+    )
 
     def __post_init__(self) -> None:
         coerce(self)

@@ -88,10 +88,17 @@ def extract(
     desc: str = "",
     layer_index: int | None = None,
     source: str = "auto",
+    dtype: str = "auto",
+    device_map: str | None = None,
 ) -> tuple[dict[str, torch.Tensor], dict]:
-    """Features {pooling: [n, hidden]} of `texts` at a block, and throughput stats."""
+    """Features {pooling: [n, hidden]} of `texts` at a block, and throughput stats. On a
+    GPU the model runs there (in bf16 by default; `device_map="auto"` spreads a model too
+    big for one GPU over all of them); pooled features come back as fp32 on the CPU."""
     tok = zoo.load_tokenizer(model_name, source=source)
-    model = zoo.load_backbone(model_name, source=source).eval()
+    model = zoo.load_backbone(model_name, dtype=dtype, source=source, device_map=device_map).eval()
+    if device_map is None and torch.cuda.is_available():
+        model = model.cuda()
+    device = model.get_input_embeddings().weight.device
     depth = model.config.get_text_config().num_hidden_layers
     k = resolve_layer(depth, layer, layer_index)
     enc = tok(list(texts), truncation=True, max_length=max_length)
@@ -119,13 +126,13 @@ def extract(
                     "attention_mask": [enc["attention_mask"][i] for i in idx],
                 },
                 return_tensors="pt",
-            )
+            ).to(device)
             try:
                 hidden = model(**batch, output_hidden_states=True).hidden_states[k]
             except _StopForward as stop:
                 hidden = stop.hidden
             for p in poolings:
-                out[p][idx] = pool(hidden, batch["attention_mask"], p).float()
+                out[p][idx] = pool(hidden, batch["attention_mask"], p).float().cpu()
             real += int(batch["attention_mask"].sum())
             padded += batch["attention_mask"].numel()
     finally:
@@ -152,9 +159,15 @@ def feature_key(
     layer_index: int | None,
     max_length: int,
     source: str,
+    dtype: str = "auto",
 ) -> str:
-    """Which weights, which texts (an id hashes its text), which block, which truncation."""
+    """Which weights, which texts (an id hashes its text), which block, which truncation,
+    and which arithmetic (bf16 features are other numbers; fp32, the CPU's, keeps old keys)."""
+    from ..core.dist import effective_dtype
+
     fields = [zoo.identity(model_name, source), list(ids), layer, layer_index, max_length]
+    if (dt := effective_dtype(dtype)) != "float32":
+        fields.append(dt)
     return f"{Path(model_name).name}-{stable_hash(fields, n=16)}"
 
 
@@ -169,11 +182,13 @@ def cached_features(
     root: Path | None = None,
     layer_index: int | None = None,
     source: str = "auto",
+    dtype: str = "auto",
+    device_map: str | None = None,
 ) -> dict[str, torch.Tensor]:
     """Features of `texts` (identified by `ids`), computed once and then read from disk."""
     from safetensors.torch import load_file, save_file
 
-    key = feature_key(model_name, ids, layer, layer_index, max_length, source)
+    key = feature_key(model_name, ids, layer, layer_index, max_length, source, dtype)
     path = (root or cache_dir() / "features") / f"{key}.safetensors"
     if path.exists():
         feats = load_file(path)
@@ -189,6 +204,8 @@ def cached_features(
         batch_size,
         layer_index=layer_index,
         source=source,
+        dtype=dtype,
+        device_map=device_map,
     )
     log.info("features %s: %s", model_name, stats)
     with atomic_path(path) as tmp:

@@ -16,19 +16,20 @@ def _empty(ax, message: str) -> None:
 
 
 def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
-    """Median PGR (wide-gap pairs) against a swept setting, a line per loss, per dataset."""
+    """Median PGR (the paper's statistic: all pairs) against a swept setting, a line per
+    method, per dataset."""
     datasets = sorted(summary["dataset"].unique())
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
     for ax, d in zip(axes[0], datasets):
-        for loss, line in summary[summary["dataset"] == d].groupby("loss"):
+        for method, line in summary[summary["dataset"] == d].groupby("method"):
             line = line.sort_values(field)
             ax.errorbar(
                 line[field],
                 line["median_pgr"],
-                yerr=line["median_pgr_seed_std"],
+                yerr=line["median_pgr_sd"],
                 marker="o",
                 capsize=3,
-                label=loss,
+                label=method,
             )
         ax.axhline(0, color="grey", lw=0.8)
         values = sorted(summary[field].unique())
@@ -89,8 +90,9 @@ def reference_plot(gt: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
 
 
 def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
-    """PGR per (weak -> strong) pair and loss, mean and spread over seeds, for pairs whose
-    ceiling is at least `min_gap` above the weak model; each label carries the gap."""
+    """PGR per (weak -> strong) pair and method, mean and spread over seeds, for pairs whose
+    ceiling is at least `min_gap` above the weak model on validation accuracy; each label
+    carries the (test) gap."""
     valid = tr.dropna(subset=["pgr"]).copy() if "pgr" in tr else pd.DataFrame()
     if valid.empty:
         fig, ax = plt.subplots(figsize=(6, 3))
@@ -100,10 +102,11 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
             "accuracy (or no transfer run has finished); see transfer.csv",
         )
         return fig
-    gap = valid.groupby(["dataset", "weak_model", "strong_model"])[
-        ["strong_gt_acc", "weak_gt_acc"]
+    means = valid.groupby(["dataset", "weak_model", "strong_model"])[
+        ["strong_gt_acc", "weak_gt_acc", "strong_gt_val_acc", "weak_gt_val_acc"]
     ].transform("mean")
-    valid["gap"] = gap["strong_gt_acc"] - gap["weak_gt_acc"]
+    valid["gap"] = means["strong_gt_acc"] - means["weak_gt_acc"]
+    valid["val_gap"] = means["strong_gt_val_acc"] - means["weak_gt_val_acc"]
     valid["pair"] = [
         f"{w} → {st} (+{100 * g:.1f})"
         for w, st, g in zip(valid["weak_model"], valid["strong_model"], valid["gap"])
@@ -112,14 +115,14 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
     fig, axes = plt.subplots(1, len(datasets), figsize=(6 * len(datasets), 4.8), squeeze=False)
     for ax, d in zip(axes[0], datasets):
         sub = valid[valid["dataset"] == d]
-        shown = sub[sub["gap"] >= min_gap].sort_values("gap")
+        shown = sub[sub["val_gap"] >= min_gap].sort_values("gap")
         if not shown.empty:
             sns.pointplot(
                 data=shown,
                 x="pair",
                 y="pgr",
-                hue="loss",
-                dodge=0.3,
+                hue="method",
+                dodge=0.3 if shown["method"].nunique() > 1 else False,  # seaborn divides by methods - 1
                 errorbar="sd",
                 linestyle="none",
                 capsize=0.1,
@@ -127,9 +130,9 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
             )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axhline(1, color="grey", lw=0.8, ls="--")
-        hidden = sub[sub["gap"] < min_gap]["pair"].nunique()
+        hidden = sub[sub["val_gap"] < min_gap]["pair"].nunique()
         ax.set_title(
-            f"{d}: PGR, mean ± sd over seeds\n(gap in points; {hidden} pair(s) with gap < "
+            f"{d}: PGR, mean ± sd over seeds\n(test gap in points; {hidden} pair(s) with a validation gap < "
             f"{100 * min_gap:.0f} points not shown)",
             fontsize=10,
         )
@@ -137,5 +140,26 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
         ax.tick_params(axis="x", rotation=40)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
+    fig.tight_layout()
+    return fig
+
+
+def curves_plot(curves: pd.DataFrame, title: str = "") -> plt.Figure:
+    """Validation and test accuracy during training, a line per method (mean over seeds):
+    how a student learns the task, and whether it then copies the weak labels' mistakes."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), squeeze=False)
+    if curves.empty:
+        _empty(axes[0][0], "no evaluation curves recorded")
+        return fig
+    acc = curves[curves["metric"] == "acc"]
+    for ax, split in zip(axes[0], ("val", "test")):
+        sub = acc[acc["split"] == split]
+        if not sub.empty:
+            sns.lineplot(data=sub, x="step", y="value", hue="label", errorbar="sd", ax=ax)
+        ax.set_title(
+            f"{title} {split} accuracy" + (" (against the weak labels)" if split == "val" else ""),
+            fontsize=10,
+        )
+        ax.set_ylabel("accuracy")
     fig.tight_layout()
     return fig

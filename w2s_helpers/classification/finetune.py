@@ -14,6 +14,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .. import zoo
+from ..core.dist import per_device_batch
+from ..core.launch import fsdp_args
 from .features import pool
 from .losses import LossFn
 
@@ -37,8 +39,27 @@ class PooledClassifier(torch.nn.Module):
         return self.head(pool(hidden, attention_mask, self.pooling).to(self.head.weight.dtype))
 
 
-def build_classifier(model_name: str, pooling: str, mode: str, lora_r: int = 8, source: str = "auto"):
-    backbone = zoo.load_backbone(model_name, source=source)
+def build_classifier(
+    model_name: str,
+    pooling: str,
+    mode: str,
+    lora_r: int = 8,
+    source: str = "auto",
+    dtype: str = "auto",
+    load_in_4bit: bool = False,
+    gradient_checkpointing: bool = False,
+):
+    """The backbone with a pooled linear head; LoRA adapters on every linear layer in lora
+    mode (on 4-bit NF4 weights with load_in_4bit: QLoRA)."""
+    backbone = zoo.load_backbone(model_name, dtype=dtype, source=source, load_in_4bit=load_in_4bit)
+    if gradient_checkpointing:
+        backbone.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if load_in_4bit:
+        from peft import prepare_model_for_kbit_training
+
+        backbone = prepare_model_for_kbit_training(
+            backbone, use_gradient_checkpointing=gradient_checkpointing
+        )
     if mode == "lora":
         from peft import LoraConfig, get_peft_model
 
@@ -65,11 +86,14 @@ class Collator:
         return batch
 
 
-def tokenize(ds, tokenizer, max_length: int | None):
-    """Tokenize; drop (not truncate) examples longer than max_length, as the reference does
-    (None: keep every example)."""
+def tokenize(ds, tokenizer, max_length: int, drop: bool = True):
+    """Tokenize for training: drop (not truncate) examples longer than max_length, as the
+    reference does; for prediction (drop=False): truncate, so that every model is scored on
+    the same test set and labels all of half 2."""
+    if not drop:
+        return ds.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length), batched=True)
     ds = ds.map(lambda b: tokenizer(b["text"]), batched=True)
-    return ds if max_length is None else ds.filter(lambda r: len(r["input_ids"]) <= max_length)
+    return ds.filter(lambda r: len(r["input_ids"]) <= max_length)
 
 
 def train_classifier(
@@ -82,9 +106,41 @@ def train_classifier(
     lr: float,
     batch_size: int,
     seed: int,
-) -> list[dict]:
-    """Train with the HF Trainer; returns the logged loss history."""
-    from transformers import Trainer, TrainingArguments
+    evals: dict | None = None,
+    eval_every: int = 0,
+    early_stop: bool = False,
+    dtype: str = "auto",
+    distributed: str = "none",
+    report_to: str = "none",
+) -> tuple[list[dict], list[dict], int | None]:
+    """Train with the HF Trainer; every eval_every steps (0: about 20 times) score the
+    `evals` splits ({name: (tokenized ds, labels)}); with early_stop, end on the weights of
+    the step with the best validation AUROC. Returns (loss history, curves, step kept)."""
+    from transformers import Trainer, TrainerCallback, TrainingArguments
+
+    from .metrics import accuracy, auroc, hard_labels
+    from .probe import eval_steps
+
+    curves: list[dict] = []
+    best: dict = {"score": -math.inf, "state": None, "step": None}
+
+    class Evaluate(TrainerCallback):
+        def on_step_end(self, args, state, control, model=None, **kw):
+            if not evals or state.global_step - 1 not in eval_steps(state.max_steps, eval_every):
+                return
+            row = {"step": state.global_step}
+            for name, (ds, labels) in evals.items():
+                p = predict_proba(model, tokenizer, ds)
+                hard = hard_labels(np.asarray(labels))
+                row[f"{name}_acc"], row[f"{name}_auroc"] = (
+                    round(accuracy(p, hard), 5),
+                    round(auroc(p, hard), 5),
+                )
+            model.train()
+            curves.append(row)
+            if early_stop and row.get("val_auroc", -math.inf) > best["score"]:
+                trainable = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best.update(score=row["val_auroc"], state=trainable, step=state.global_step)
 
     class W2STrainer(Trainer):
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -98,7 +154,7 @@ def train_classifier(
     steps = max(1, math.ceil(len(train_ds) / batch_size) * epochs)
     args = TrainingArguments(
         output_dir=str(out_dir),
-        per_device_train_batch_size=batch_size,
+        per_device_train_batch_size=per_device_batch(batch_size),
         num_train_epochs=epochs,
         learning_rate=lr,
         lr_scheduler_type="cosine",
@@ -110,10 +166,13 @@ def train_classifier(
         train_sampling_strategy="group_by_length",
         logging_steps=max(1, int(steps) // 20),
         save_strategy="no",
-        report_to=[],
+        report_to=[] if report_to == "none" else [report_to],
+        run_name=out_dir.parent.name,
         remove_unused_columns=False,
         use_cpu=not cuda,
-        bf16=cuda and torch.cuda.is_bf16_supported(),
+        bf16=cuda and zoo.resolve_dtype(dtype) == torch.bfloat16,
+        fp16=cuda and zoo.resolve_dtype(dtype) == torch.float16,
+        **fsdp_args(distributed),
         dataloader_num_workers=0,
         disable_tqdm=False,
     )
@@ -124,9 +183,13 @@ def train_classifier(
             [c for c in train_ds.column_names if c not in ("input_ids", "attention_mask", "soft_label")]
         ),
         data_collator=Collator(tokenizer),
+        callbacks=[Evaluate()],
     )
     trainer.train()
-    return [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]
+    if early_stop and best["state"] is not None:
+        model.load_state_dict(best["state"])
+    history = [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]
+    return history, curves, best["step"] if early_stop else None
 
 
 @torch.no_grad()

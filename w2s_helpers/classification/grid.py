@@ -17,11 +17,15 @@ import logging
 from pathlib import Path
 
 from .. import zoo
-from ..core.cells import Cell, GridFailed, Outcome, run_local
+from ..core.cells import Cell, GridFailed, Outcome
 from ..core.configs import ConfigError, from_dict
 from ..core.fileio import DataError, write_json
 from ..core.notebooks import run_notebook
 from ..core.paths import looks_like_path, resolve_path, results_dir
+from ..scale.executors import check_executor, run_cells
+from ..scale.resources import Resources
+from ..scale.tracking import grid_tracker
+from ..vision.names import is_image_model
 from .config import LOSS_NAMES, ClassificationConfig, GridSpec, dataset_stem
 from .data import check_dataset, is_file_dataset, task_examples
 from .notebooks import GROUND_TRUTH, PLOT, WEAK_TO_STRONG, notebook_parameters
@@ -56,6 +60,8 @@ def validate(spec: GridSpec, where: str = "grid spec", check_data: bool = True) 
         except KeyError as e:
             raise GridSpecError(f"{where}: datasets: {e}") from None
     for m in spec.models:
+        if is_image_model(m):
+            continue
         try:
             zoo.get_spec(m)
         except zoo.UnknownModelError as e:
@@ -85,9 +91,23 @@ def validate(spec: GridSpec, where: str = "grid spec", check_data: bool = True) 
                 "with a non-empty list of values"
             )
     try:
+        Resources(**spec.resources)
+    except (TypeError, ValueError, ConfigError) as e:
+        raise GridSpecError(f"{where}: resources: {e}") from None
+    fixed_m = {"dataset", "model", "weak_model", "seed"}
+    for m in spec.methods:
+        if not isinstance(m, dict) or not m or set(m) & fixed_m:
+            raise GridSpecError(
+                f"{where}: methods: {m!r} must be a mapping of config fields other than {sorted(fixed_m)}"
+            )
+    try:
         for _, v in variants(spec):
             cfg = base_config(v, spec.datasets[0], spec.models[0], spec.seeds[0])
             cfg.identity()
+            for m in methods(v):
+                base_config(
+                    v, spec.datasets[0], spec.models[-1], spec.seeds[0], weak_model=spec.models[0], **m
+                )
     except (ConfigError, KeyError, ValueError) as e:
         raise GridSpecError(f"{where}: base/sweep: {e}") from None
     if check_data:
@@ -100,7 +120,7 @@ def validate(spec: GridSpec, where: str = "grid spec", check_data: bool = True) 
     return spec
 
 
-def load_spec(path: str | Path, raw: dict | None = None) -> GridSpec:
+def load_spec(path: str | Path, raw: dict | None = None, check_data: bool = True) -> GridSpec:
     """A classification GridSpec from YAML; relative paths resolve against the spec's folder."""
     import yaml
 
@@ -115,7 +135,7 @@ def load_spec(path: str | Path, raw: dict | None = None) -> GridSpec:
         spec = from_dict(GridSpec, raw)
     except ConfigError as e:
         raise GridSpecError(f"{path}: {e}") from None
-    return validate(resolve_spec_paths(spec, path.parent), str(path))
+    return validate(resolve_spec_paths(spec, path.parent), str(path), check_data=check_data)
 
 
 def variants(spec: GridSpec) -> list[tuple[str, GridSpec]]:
@@ -129,6 +149,11 @@ def variants(spec: GridSpec) -> list[tuple[str, GridSpec]]:
         tag = "__" + "_".join(f"{k}{v}" for k, v in combo.items())
         out.append((tag, dataclasses.replace(spec, base={**spec.base, **combo}, sweep={})))
     return out
+
+
+def methods(spec: GridSpec) -> list[dict]:
+    """The transfer methods: the spec's `methods` (config overrides), else one per loss."""
+    return [dict(m) for m in spec.methods] or [{"loss": loss} for loss in spec.losses]
 
 
 def base_config(spec: GridSpec, dataset: str, model: str, seed: int, **kw) -> ClassificationConfig:
@@ -145,13 +170,13 @@ def _mean_gt_acc(spec: GridSpec, dataset: str, model: str, root: Path) -> float 
         rec = completed(base_config(spec, dataset, model, s).run_dir(root))
         if rec is None:
             return None
-        accs.append(rec["test_acc"])
+        accs.append(rec["val_acc"])  # validation, never test: the order must not be chosen on test
     return sum(accs) / len(accs)
 
 
 def ladder(spec: GridSpec, dataset: str, root: Path) -> list[str]:
-    """The ladder for `dataset`: as declared, or sorted by mean measured gt accuracy (models
-    whose gt runs did not all finish keep their declared place among the others)."""
+    """The ladder for `dataset`: as declared, or sorted by mean ground-truth *validation*
+    accuracy (models whose gt runs did not all finish keep their declared place)."""
     if spec.order_by == "ladder":
         return list(spec.models)
     accs = {m: _mean_gt_acc(spec, dataset, m, root) for m in spec.models}
@@ -165,35 +190,7 @@ def pairs(spec: GridSpec, dataset: str, root: Path) -> list[tuple[str, str]]:
     return list(itertools.combinations(ladder(spec, dataset, root), 2))
 
 
-def gt_groups(spec: GridSpec) -> list[tuple[str, list[ClassificationConfig]]]:
-    """(cell key, the seeds' configs) per variant x dataset x model: one notebook 01 each."""
-    return [
-        (f"{dataset_stem(d)}__gt__{Path(m).name}{tag}", [base_config(v, d, m, s) for s in v.seeds])
-        for tag, v in variants(spec)
-        for d, m in itertools.product(v.datasets, v.models)
-    ]
-
-
-def transfer_groups(
-    spec: GridSpec, root: Path
-) -> list[tuple[str, list[ClassificationConfig], tuple[str, str]]]:
-    """(cell key, configs over seeds x losses, gt cell keys it needs) per variant x dataset x pair."""
-    out = []
-    for tag, v in variants(spec):
-        for d in v.datasets:
-            for weak, strong in pairs(v, d, root):
-                key = f"{dataset_stem(d)}__{Path(weak).name}__to__{Path(strong).name}{tag}"
-                cfgs = [
-                    base_config(v, d, strong, s, weak_model=weak, loss=loss)
-                    for s in v.seeds
-                    for loss in v.losses
-                ]
-                needs = tuple(f"{dataset_stem(d)}__gt__{Path(m).name}{tag}" for m in (weak, strong))
-                out.append((key, cfgs, needs))
-    return out
-
-
-def _all_done(cfgs: list[ClassificationConfig], root: Path) -> bool:
+def _done(cfgs: list[ClassificationConfig], root: Path) -> bool:
     from ..core.runs import completed
 
     return all(completed(c.run_dir(root)) is not None for c in cfgs)
@@ -202,32 +199,67 @@ def _all_done(cfgs: list[ClassificationConfig], root: Path) -> bool:
 def _run_in_process(cfgs: list[ClassificationConfig], root: Path) -> None:
     from . import stages
 
-    for c in cfgs:
-        stages.run(c, root)
-    if cfgs and cfgs[0].kind == "transfer":  # notebook 02 also makes sure both ceilings exist
-        stages.run(cfgs[0].ground_truth(cfgs[0].model), root)
+    ceilings = {
+        c.ground_truth(c.model).run_id(): c.ground_truth(c.model) for c in cfgs if c.kind == "transfer"
+    }
+    stages.run_all([*cfgs, *ceilings.values()], root)  # notebook 02 also makes sure both ceilings exist
 
 
-def _cell(key, cfgs, root, papermill, needs=()) -> Cell:
+def gt_cell(v: GridSpec, tag: str, dataset: str, root: Path, papermill: bool) -> Cell:
+    """One cell (one notebook 01) per dataset: every model of the ladder, every seed."""
+    key = f"{dataset_stem(dataset)}__gt{tag}"
+    cfgs = [base_config(v, dataset, m, s) for m in v.models for s in v.seeds]
     if papermill:
-        cfg = cfgs[0]
-        if cfg.kind == "gt":
-            params = notebook_parameters(
-                GROUND_TRUTH, cfg, seeds=sorted({c.seed for c in cfgs}), run_root=str(root)
-            )
-            task = functools.partial(run_notebook, "01", root / "notebooks" / key, params)
-        else:
-            params = notebook_parameters(
-                WEAK_TO_STRONG,
-                cfg,
-                seeds=sorted({c.seed for c in cfgs}),
-                losses=list(dict.fromkeys(c.loss for c in cfgs)),
-                run_root=str(root),
-            )
-            task = functools.partial(run_notebook, "02", root / "notebooks" / key, params)
+        params = notebook_parameters(
+            GROUND_TRUTH, cfgs[0], models=list(v.models), seeds=list(v.seeds), run_root=str(root)
+        )
+        task = functools.partial(run_notebook, "01", root / "notebooks" / key, params)
     else:
         task = functools.partial(_run_in_process, cfgs, root)
-    return Cell(key, task, tuple(needs), is_done=functools.partial(_all_done, cfgs, root))
+    return Cell(key, task, is_done=functools.partial(_done, cfgs, root))
+
+
+def transfer_cell(
+    v: GridSpec, tag: str, dataset: str, root: Path, papermill: bool
+) -> tuple[Cell | None, list[Outcome]]:
+    """One cell (one notebook 02) per dataset: every pair whose ground truth finished, over
+    seeds and losses; the pairs of a model whose ground truth failed are reported blocked."""
+    finished = {m for m in v.models if _done([base_config(v, dataset, m, s) for s in v.seeds], root)}
+    todo, blocked = [], []
+    for weak, strong in pairs(v, dataset, root):
+        if {weak, strong} <= finished:
+            todo.append([weak, strong])
+        else:
+            missing = next(m for m in (weak, strong) if m not in finished)
+            key = f"{dataset_stem(dataset)}__{Path(weak).name}__to__{Path(strong).name}{tag}"
+            blocked.append(
+                Outcome(
+                    key, "blocked", f"needs the ground truth of {Path(missing).name}, which did not finish"
+                )
+            )
+    if not todo:
+        return None, blocked
+    key = f"{dataset_stem(dataset)}__transfer{tag}"
+    cfgs = [
+        base_config(v, dataset, s, seed, weak_model=w, **method)
+        for w, s in todo
+        for seed in v.seeds
+        for method in methods(v)
+    ]
+    if papermill:
+        params = notebook_parameters(
+            WEAK_TO_STRONG,
+            cfgs[0],
+            pairs=todo,
+            seeds=list(v.seeds),
+            losses=list(v.losses),
+            methods=list(v.methods),
+            run_root=str(root),
+        )
+        task = functools.partial(run_notebook, "02", root / "notebooks" / key, params)
+    else:
+        task = functools.partial(_run_in_process, cfgs, root)
+    return Cell(key, task, is_done=functools.partial(_done, cfgs, root)), blocked
 
 
 def plan(spec: GridSpec) -> dict[str, int]:
@@ -237,7 +269,7 @@ def plan(spec: GridSpec) -> dict[str, int]:
     gt = n_var * len(spec.datasets) * len(spec.models) * len(spec.seeds)
     return {
         "gt_runs": gt,
-        "transfer_runs": n_var * len(spec.datasets) * n_pairs * len(spec.seeds) * len(spec.losses),
+        "transfer_runs": n_var * len(spec.datasets) * n_pairs * len(spec.seeds) * len(methods(spec)),
     }
 
 
@@ -246,15 +278,29 @@ def run_grid(
 ) -> Path:
     """Run (or resume) the whole grid; returns the grid's results folder. Raises GridFailed
     (after writing the report over what finished) when some cell failed."""
+    check_executor(spec.executor)
     root = Path(root) if root else results_dir() / spec.name
     root.mkdir(parents=True, exist_ok=True)
     write_json(root / "grid.json", dataclasses.asdict(spec))
     log.info("grid %s: %s", spec.name, plan(spec))
-    gt_cells = [_cell(k, cfgs, root, papermill) for k, cfgs in gt_groups(spec)]
-    outcomes: list[Outcome] = run_local(gt_cells, f"grid {spec.name}: ground truth")
-    done = {o.key: o for o in outcomes}
-    tr_cells = [_cell(k, cfgs, root, papermill, needs) for k, cfgs, needs in transfer_groups(spec, root)]
-    outcomes += run_local(tr_cells, f"grid {spec.name}: weak to strong", prior=done)
+    if spec.tracking != "none":  # every trainer logs to the same place as the grid
+        spec = dataclasses.replace(spec, base={"report_to": spec.tracking, **spec.base})
+    res = Resources(**spec.resources)
+    track = grid_tracker(spec.tracking, spec.name, root)
+
+    def phase(cells: list[Cell], what: str) -> list[Outcome]:
+        return run_cells(cells, spec.executor, root, res, f"grid {spec.name}: {what}", spec.retries, track)
+
+    jobs = [(tag, v, d) for tag, v in variants(spec) for d in v.datasets]
+    outcomes: list[Outcome] = phase(
+        [gt_cell(v, tag, d, root, papermill) for tag, v, d in jobs], "ground truth"
+    )
+    cells = []
+    for tag, v, d in jobs:
+        cell, blocked = transfer_cell(v, tag, d, root, papermill)
+        outcomes += blocked
+        cells += [cell] if cell else []
+    outcomes += phase(cells, "weak to strong")
     if plot:
         write_grid_report(root, papermill)
     if any(not o.ok for o in outcomes):

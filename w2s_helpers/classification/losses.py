@@ -50,12 +50,12 @@ class Product:
 class _Confidence:
     """Shared schedule: coef = aux_coef * min(1, step_frac / warmup_frac)."""
 
-    def __init__(self, aux_coef: float = 0.5, warmup_frac: float = 0.1):
+    def __init__(self, aux_coef: float = 0.5, warmup_frac: float = 0.1, balance_batch: bool = False):
         if not 0 <= aux_coef <= 1:
             raise ValueError(f"aux_coef must be in [0, 1], got {aux_coef}")
         if warmup_frac < 0:
             raise ValueError(f"warmup_frac must be >= 0, got {warmup_frac}")
-        self.aux_coef, self.warmup_frac = aux_coef, warmup_frac
+        self.aux_coef, self.warmup_frac, self.balance_batch = aux_coef, warmup_frac, balance_batch
 
     def coef(self, step_frac: float) -> float:
         # (fix) the reference uses step_frac itself during warmup, so the coefficient
@@ -64,35 +64,60 @@ class _Confidence:
             return self.aux_coef
         return self.aux_coef * min(1.0, step_frac / self.warmup_frac)
 
+    def targets(self, soft_targets: torch.Tensor) -> torch.Tensor:
+        """The weak labels, with `balance_batch` shifted in log-odds so that their mean
+        log-odds over the batch is 0 (EleutherAI's option: a batch-level prior of 0.5)."""
+        if not self.balance_batch or soft_targets.shape[0] < 2:
+            return soft_targets
+        if soft_targets.shape[1] != 2:
+            raise ValueError("balance_batch centres binary log-odds; it has no K-class form")
+        y = soft_targets[:, 1].clamp(1e-7, 1 - 1e-7)
+        z = torch.log(y) - torch.log1p(-y)
+        y = torch.sigmoid(z - z.mean())
+        return torch.stack([1 - y, y], dim=-1)
+
 
 class LogConf(_Confidence):
     """Auxiliary confidence loss: mix the weak labels with the student's own hardened
     predictions, thresholded so the class-1 rate matches the weak labels'.
 
     The quantile needs a batch of reasonable size; with small minibatches, recent
-    predictions from a rolling buffer (`buffer_size` rows) join the current ones.
+    (student prediction, weak label) pairs from a rolling buffer of `buffer_size` rows join
+    the current ones: both the threshold's predictions and the weak class-1 rate it aims
+    for come from the same pooled rows.
     """
 
-    def __init__(self, aux_coef: float = 0.5, warmup_frac: float = 0.1, buffer_size: int = 32):
-        super().__init__(aux_coef, warmup_frac)
-        self.buffer: deque[torch.Tensor] = deque()
+    def __init__(
+        self,
+        aux_coef: float = 0.5,
+        warmup_frac: float = 0.1,
+        buffer_size: int = 32,
+        balance_batch: bool = False,
+    ):
+        super().__init__(aux_coef, warmup_frac, balance_batch)
+        self.buffer: deque[tuple[torch.Tensor, torch.Tensor]] = deque()
         self.buffer_size = buffer_size
 
-    def threshold(self, p0: torch.Tensor, q: float) -> torch.Tensor:
-        pool = p0
+    def threshold(self, p0: torch.Tensor, w1: torch.Tensor) -> torch.Tensor:
+        """The quantile of pooled P(class 0) at the pooled weak class-1 rate."""
+        pool_p, pool_w = p0, w1
         if p0.numel() < self.buffer_size and self.buffer:
-            pool = torch.cat([p0, *self.buffer])[: max(self.buffer_size, p0.numel())]
-        self.buffer.appendleft(p0)
-        while sum(b.numel() for b in self.buffer) > self.buffer_size:
+            pool_p = torch.cat([p0, *(b[0] for b in self.buffer)])[: max(self.buffer_size, p0.numel())]
+            pool_w = torch.cat([w1, *(b[1] for b in self.buffer)])[: max(self.buffer_size, p0.numel())]
+        self.buffer.appendleft((p0, w1))
+        while sum(b[0].numel() for b in self.buffer) > self.buffer_size:
             self.buffer.pop()
-        return torch.quantile(pool, q)
+        return torch.quantile(pool_p, pool_w.mean().clamp(0, 1).item())
 
     def __call__(self, logits, soft_targets, step_frac=0.0):
+        soft_targets = self.targets(soft_targets)
         p = F.softmax(logits.float(), -1).detach()
-        q = soft_targets[:, 1].mean().item()
-        t = self.threshold(p[:, 0], q)
-        hard1 = (p[:, 0] < t).float()
-        hardened = torch.stack([1 - hard1, hard1], dim=-1)
+        if p.shape[1] == 2:
+            t = self.threshold(p[:, 0], soft_targets[:, 1].detach().float())
+            hard1 = (p[:, 0] < t).float()
+            hardened = torch.stack([1 - hard1, hard1], dim=-1)
+        else:  # K classes: the student's own argmax (the threshold trick is binary)
+            hardened = F.one_hot(p.argmax(-1), p.shape[1]).float()
         c = self.coef(step_frac)
         return soft_cross_entropy(logits, (1 - c) * soft_targets + c * hardened)
 
@@ -101,12 +126,42 @@ class Entropy(_Confidence):
     """logconf without hardening: mix in the student's own soft predictions."""
 
     def __call__(self, logits, soft_targets, step_frac=0.0):
+        soft_targets = self.targets(soft_targets)
         p = F.softmax(logits.float(), -1).detach()
         c = self.coef(step_frac)
         return soft_cross_entropy(logits, (1 - c) * soft_targets + c * p)
 
 
-LOSSES: dict[str, type] = {"xent": Xent, "logconf": LogConf, "product": Product, "kl": KL, "entropy": Entropy}
+class Window:
+    """Cross-entropy only where the student is unsure: on examples whose top probability is
+    below 0.5 + radius (EleutherAI's `window`), summed and divided by the whole batch, so an
+    empty window is a zero loss. radius "midweak": the median |w - 0.5| of the training
+    labels, resolved by the caller before training (`midweak_radius`)."""
+
+    def __init__(self, radius: float = 0.15):
+        if not 0 < radius:
+            raise ValueError(f"window radius must be > 0 (or 'midweak'), got {radius}")
+        self.radius = radius
+
+    def __call__(self, logits, soft_targets, step_frac=0.0):
+        logp = F.log_softmax(logits.float(), dim=-1)
+        unsure = (logp.exp().max(-1).values < 0.5 + self.radius).float()
+        return -((soft_targets * logp).sum(-1) * unsure).sum() / logits.shape[0]
+
+
+def midweak_radius(soft_targets: torch.Tensor) -> float:
+    """The lower median of |w1 - 0.5| over the training labels (the peer's 'midweak')."""
+    return float((soft_targets[:, 1] - 0.5).abs().median())
+
+
+LOSSES: dict[str, type] = {
+    "xent": Xent,
+    "logconf": LogConf,
+    "product": Product,
+    "kl": KL,
+    "entropy": Entropy,
+    "window": Window,
+}
 
 
 def get_loss(name: str, **params) -> LossFn:

@@ -10,14 +10,30 @@ _RUN_ROOT = ("run_root", None, "None: results/classification/<recipe> (one folde
 _SEEDS = ("seeds", [0], "one run per seed: a different half split, initialisation and batch order")
 
 GROUND_TRUTH = NotebookSpec(
-    "01", ClassificationConfig, exclude=("weak_model", "loss", "seed"), extras=(_SEEDS, _RUN_ROOT)
+    "01",
+    ClassificationConfig,
+    exclude=("model", "weak_model", "loss", "seed"),
+    extras=(("models", ["minilm-l6"], "each model trains on half 1 with the true labels"), _SEEDS, _RUN_ROOT),
 )
 WEAK_TO_STRONG = NotebookSpec(
     "02",
     ClassificationConfig,
-    exclude=("loss", "seed"),
-    overrides={"weak_model": "minilm-l6", "model": "mpnet-base"},
-    extras=(_SEEDS, ("losses", ["xent", "logconf"], "each loss trains the student once per seed"), _RUN_ROOT),
+    exclude=("model", "weak_model", "loss", "seed"),
+    extras=(
+        (
+            "pairs",
+            [["minilm-l6", "mpnet-base"]],
+            "[weak, strong]: the strong student learns from the weak labels",
+        ),
+        _SEEDS,
+        ("losses", ["xent", "logconf"], "each loss trains the student once per pair and seed"),
+        (
+            "methods",
+            [],
+            "instead of losses: config overrides per method, e.g. [{'loss': 'xent', 'relabel': 'knn'}]",
+        ),
+        _RUN_ROOT,
+    ),
 )
 PLOT = NotebookSpec(
     "03",

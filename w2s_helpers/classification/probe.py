@@ -1,7 +1,10 @@
-"""Linear probes on frozen features: a zero-initialised head trained with a named loss."""
+"""Linear probes on frozen features: a zero-initialised head trained with a named loss,
+evaluated on validation and test every few steps; with early stopping, the head of the
+step with the best validation AUROC is kept."""
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -9,11 +12,12 @@ import torch
 from tqdm.auto import tqdm
 
 from .losses import LossFn
+from .metrics import accuracy, auroc, hard_labels
 
 
 class LinearProbe(torch.nn.Module):
     """Standardise features with the training set's statistics, then a linear head
-    (hidden -> 2 logits) initialised to zero, as in the reference."""
+    (hidden -> classes) initialised to zero, as in the reference."""
 
     def __init__(self, mean: torch.Tensor, std: torch.Tensor, n_classes: int = 2):
         super().__init__()
@@ -32,6 +36,27 @@ def cosine_lr(step: int, total: int, base: float) -> float:
     return base * 0.5 * (1 + math.cos(math.pi * min(step, total) / max(total, 1)))
 
 
+def eval_steps(total: int, every: int) -> set[int]:
+    """The steps after which to evaluate: every `every` (0: about 20 over the run), and the last."""
+    every = every or max(1, total // 20)
+    return {s for s in range(every - 1, total, every)} | {total - 1}
+
+
+@torch.no_grad()
+def split_metrics(probe: torch.nn.Module, evals: dict) -> dict:
+    """{<split>_acc, <split>_auroc} of the probe on each (features, labels) split; labels may
+    be soft (validation in a transfer run: the weak labels, hardened at 0.5)."""
+    out = {}
+    probe.eval()
+    for name, (x, y) in evals.items():
+        p = predict_proba(probe, x)
+        hard = hard_labels(np.asarray(y))
+        out[f"{name}_acc"] = round(accuracy(p, hard), 5)
+        out[f"{name}_auroc"] = round(auroc(p, hard), 5)
+    probe.train()
+    return out
+
+
 def train_probe(
     features: torch.Tensor,
     targets: torch.Tensor,
@@ -42,16 +67,22 @@ def train_probe(
     seed: int = 0,
     desc: str = "probe",
     log_every: int = 10,
-) -> tuple[LinearProbe, list[dict]]:
-    """Adam + cosine schedule over shuffled minibatches; returns the probe and the loss history."""
+    evals: dict | None = None,
+    eval_every: int = 0,
+    early_stop: bool = False,
+) -> tuple[LinearProbe, list[dict], list[dict], int | None]:
+    """Adam + cosine schedule over shuffled minibatches. Returns the probe (the last step's,
+    or with early_stop the step with the best validation AUROC), the loss history, the
+    evaluation curves and the step kept."""
     gen = torch.Generator().manual_seed(seed)
     mean, std = features.mean(0), features.std(0).clamp_min(1e-6)
-    probe = LinearProbe(mean, std)
+    probe = LinearProbe(mean, std, targets.shape[1])
     opt = torch.optim.Adam(probe.parameters(), lr=lr)
     n = features.shape[0]
-    steps_per_epoch = math.ceil(n / batch_size)
-    total = max(1, round(epochs * steps_per_epoch))
-    history = []
+    total = max(1, round(epochs * math.ceil(n / batch_size)))
+    history, curves = [], []
+    checkpoints = eval_steps(total, eval_every) if evals else set()
+    best, best_step, best_score = None, None, -math.inf
     order = torch.empty(0, dtype=torch.long)
     for step in tqdm(range(total), desc=desc, leave=False):
         if order.numel() < batch_size:
@@ -65,7 +96,15 @@ def train_probe(
         opt.step()
         if step % log_every == 0 or step == total - 1:
             history.append({"step": step, "loss": round(loss.item(), 5)})
-    return probe.eval(), history
+        if step in checkpoints:
+            metrics = split_metrics(probe, evals)
+            curves.append({"step": step + 1, **metrics})
+            score = metrics.get("val_auroc", -math.inf)
+            if early_stop and score > best_score:  # strict: ties keep the earlier step, as the peer
+                best, best_step, best_score = copy.deepcopy(probe.state_dict()), step + 1, score
+    if early_stop and best is not None:
+        probe.load_state_dict(best)
+    return probe.eval(), history, curves, best_step if early_stop else None
 
 
 @torch.no_grad()

@@ -16,9 +16,22 @@ import pandas as pd
 
 from ..core.tables import save_figure, save_table
 from .config import RUN_FIELDS
-from .figures import pgr_plot, reference_plot, sweep_plot
+from .figures import curves_plot, pgr_plot, reference_plot, sweep_plot
 from .metrics import pgr
-from .records import config_fields, gather
+from .records import config_fields, curves, gather
+
+# settings that make a transfer run a different *method* rather than a different recipe
+METHOD_FIELDS = (
+    "loss",
+    "balance_batch",
+    "window_radius",
+    "relabel",
+    "filter",
+    "contamination",
+    "knn_k",
+    "s2s_iters",
+    "early_stop",
+)
 
 
 def _recipe_columns(df: pd.DataFrame) -> list[str]:
@@ -28,37 +41,72 @@ def _recipe_columns(df: pd.DataFrame) -> list[str]:
 
 
 def varying_fields(runs: pd.DataFrame) -> list[str]:
-    """Recipe fields (other than the dataset) that take several values: a swept setting."""
-    return [c for c in _recipe_columns(runs) if c != "dataset" and runs[c].astype(str).nunique() > 1]
+    """Recipe fields (other than the dataset and the method's) that take several values: a swept setting."""
+    skip = {"dataset", *METHOD_FIELDS, "aux_coef", "warmup_frac", "eval_every"}
+    return [c for c in _recipe_columns(runs) if c not in skip and runs[c].astype(str).nunique() > 1]
+
+
+def method_label(row) -> str:
+    """A transfer run's method: its loss and whatever changes the weak labels or the stopping."""
+    parts = [str(row["loss"])]
+    if row.get("loss") in ("logconf", "entropy") and row.get("balance_batch") is True:
+        parts.append("balance")
+    if row.get("loss") == "window":
+        parts[-1] += f"({row.get('window_radius')})"
+    for kind in ("relabel", "filter"):
+        if row.get(kind) not in (None, "none") and row.get(kind) == row.get(kind):
+            parts.append(f"{row[kind]} {kind}")
+    if row.get("s2s_iters"):
+        parts.append(f"s2s x{int(row['s2s_iters'])}")
+    if row.get("early_stop") is True:
+        parts.append("early stop")
+    return " + ".join(parts)
 
 
 def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per transfer run with its weak and strong ground-truth accuracies and PGR."""
+    """One row per transfer run: its weak model's and its ceiling's test accuracy and AUROC
+    (and validation accuracy, which decides which pairs count as a real gap), the student's,
+    and PGR on accuracy and on AUROC."""
     if runs.empty or "kind" not in runs:
         return pd.DataFrame()
     # each transfer record names its two ground-truth runs: join on those ids, never on
     # config fields that a ground-truth run does not have (aux_coef, warmup_frac, ...)
-    gt = runs[runs["kind"] == "gt"].set_index("run_id")["test_acc"]
+    gt = runs[runs["kind"] == "gt"].set_index("run_id")
     tr = runs[runs["kind"] == "transfer"].copy()
     if tr.empty:
         return tr
-    tr["weak_gt_acc"] = [gt.get(r, np.nan) for r in tr["weak_gt_run"]]
-    tr["strong_gt_acc"] = [gt.get(r, np.nan) for r in tr["strong_gt_run"]]
+    for side in ("weak", "strong"):
+        for metric, col in (("acc", "test_acc"), ("auroc", "test_auroc"), ("val_acc", "val_acc")):
+            values = gt[col] if col in gt else pd.Series(dtype=float)
+            tr[f"{side}_gt_{metric}"] = [values.get(r, np.nan) for r in tr[f"{side}_gt_run"]]
+    if "test_auroc" not in tr:
+        tr["test_auroc"] = np.nan
     tr["pgr"] = [pgr(w, s, t) for w, s, t in zip(tr["weak_gt_acc"], tr["strong_gt_acc"], tr["test_acc"])]
+    tr["pgr_auroc"] = [
+        pgr(w, s, t) for w, s, t in zip(tr["weak_gt_auroc"], tr["strong_gt_auroc"], tr["test_auroc"])
+    ]
+    tr["method"] = [method_label(r) for r in tr.to_dict("records")]
     varying = varying_fields(runs)
     cols = [
         "dataset",
         *varying,
         "weak_model",
         "model",
+        "method",
         "loss",
         "seed",
         "weak_gt_acc",
         "strong_gt_acc",
         "test_acc",
         "pgr",
+        "weak_gt_auroc",
+        "strong_gt_auroc",
         "test_auroc",
+        "pgr_auroc",
+        "weak_gt_val_acc",
+        "strong_gt_val_acc",
         "weak_label_acc",
+        "best_step",
         "mode",
         "epochs",
         "n_train",
@@ -66,57 +114,78 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
         "run_id",
     ]
     return tr[list(dict.fromkeys(c for c in cols if c in tr))].rename(
-        columns={"model": "strong_model", "test_acc": "transfer_acc"}
+        columns={"model": "strong_model", "test_acc": "transfer_acc", "test_auroc": "transfer_auroc"}
     )
 
 
 def gt_table(runs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Ground-truth test accuracy per (dataset, swept settings, model): mean, sd, seeds."""
+    """Ground-truth accuracy per (dataset, swept settings, model): test mean, sd and seeds,
+    and the validation accuracy that orders the ladder."""
     if runs.empty:
-        return pd.DataFrame(columns=["dataset", *by, "model", "mean", "std", "count"])
+        return pd.DataFrame(columns=["dataset", *by, "model", "mean", "std", "count", "val_mean"])
     gt = runs[runs["kind"] == "gt"]
-    return (
-        gt.groupby(["dataset", *by, "model"])["test_acc"]
-        .agg(["mean", "std", "count"])
-        .reset_index()
-        .sort_values(["dataset", *by, "mean"])
-    )
+    agg = gt.groupby(["dataset", *by, "model"])
+    out = agg["test_acc"].agg(["mean", "std", "count"])
+    if "val_acc" in gt:
+        out["val_mean"] = agg["val_acc"].mean()
+    return out.reset_index().sort_values(["dataset", *by, "mean"])
 
 
 def median_pgr(tr: pd.DataFrame, min_gap: float = 0.02, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Median PGR over pairs per (dataset, loss, seed), then mean and spread over seeds.
+    """The median PGR over pairs per (dataset, method, seed), then its mean and sd over seeds.
 
-    `median_pgr` uses the pairs whose mean ceiling is at least `min_gap` above the weak
-    model (PGR of a sub-point gap is noise divided by noise); `median_pgr_all` uses every
-    valid pair, as the paper does.
+    `median_pgr` is the paper's statistic: every pair with a valid PGR. `median_pgr_wide`
+    keeps the pairs whose ceiling is at least `min_gap` above the weak model on *validation*
+    accuracy (a sub-point gap makes PGR noise divided by noise; choosing on test would be
+    selection on test). `median_pgr_auroc` is the same statistic on AUROC.
     """
-    valid = tr.dropna(subset=["pgr"]).copy()
-    keys = ["dataset", *by, "loss"]
-    gap = (
-        valid.groupby(["dataset", *by, "weak_model", "strong_model"])[["strong_gt_acc", "weak_gt_acc"]]
-        .transform("mean")
-        .pipe(lambda g: g["strong_gt_acc"] - g["weak_gt_acc"])
-    )
-    valid["wide"] = gap >= min_gap
+    keys = ["dataset", *by, "method"]
+    gap = tr.groupby(["dataset", *by, "weak_model", "strong_model"])[
+        ["strong_gt_val_acc", "weak_gt_val_acc"]
+    ].transform("mean")
+    tr = tr.assign(wide=(gap["strong_gt_val_acc"] - gap["weak_gt_val_acc"]) >= min_gap)
 
-    def summarise(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-        per_seed = rows.groupby([*keys, "seed"])["pgr"].median().reset_index()
-        out = per_seed.groupby(keys)["pgr"].agg(["mean", "std", "min", "max"]).reset_index()
-        out.columns = [*keys, name, f"{name}_seed_std", f"{name}_seed_min", f"{name}_seed_max"]
-        pairs = (
-            rows.drop_duplicates([*keys, "weak_model", "strong_model"])
-            .groupby(keys)
-            .size()
-            .rename(f"{name}_pairs")
-            .reset_index()
+    def summarise(rows: pd.DataFrame, col: str, name: str) -> pd.DataFrame:
+        rows = rows.dropna(subset=[col])
+        if rows.empty:
+            return pd.DataFrame(columns=[*keys, name, f"{name}_sd", f"pairs_{name[11:] or 'all'}"])
+        per_seed = rows.groupby([*keys, "seed"])[col].median().reset_index()
+        out = per_seed.groupby(keys)[col].agg(["mean", "std"]).reset_index()
+        out.columns = [*keys, name, f"{name}_sd"]
+        pairs = rows.drop_duplicates([*keys, "weak_model", "strong_model"]).groupby(keys).size()
+        return out.merge(pairs.rename(f"pairs_{name[11:] or 'all'}").reset_index(), on=keys)
+
+    out = summarise(tr, "pgr", "median_pgr")
+    for col, name, rows in (
+        ("pgr", "median_pgr_wide", tr[tr["wide"]]),
+        ("pgr_auroc", "median_pgr_auroc", tr),
+    ):
+        out = out.merge(summarise(rows, col, name), on=keys, how="outer")
+    return out.assign(min_gap=min_gap)
+
+
+def learning_curves(run_root: str | Path, tr: pd.DataFrame) -> dict[str, plt.Figure]:
+    """Per dataset, the students of the pair with the widest validation gap: their validation
+    and test accuracy as they train, a line per method."""
+    if tr.empty or "weak_gt_val_acc" not in tr:
+        return {}
+    out = {}
+    for d, sub in tr.groupby("dataset"):
+        gaps = (
+            sub.assign(gap=sub["strong_gt_val_acc"] - sub["weak_gt_val_acc"])
+            .groupby(["weak_model", "strong_model"])["gap"]
+            .mean()
         )
-        return out.merge(pairs, on=keys)
-
-    wide = summarise(valid[valid["wide"]], "median_pgr")
-    every = summarise(valid, "median_pgr_all")[
-        [*keys, "median_pgr_all", "median_pgr_all_seed_std", "median_pgr_all_pairs"]
-    ]
-    return wide.merge(every, on=keys, how="outer").assign(min_gap=min_gap)
+        if gaps.dropna().empty:
+            continue
+        weak, strong = gaps.idxmax()
+        chosen = sub[(sub["weak_model"] == weak) & (sub["strong_model"] == strong)]
+        c = curves(run_root, list(chosen["run_id"]))
+        if c.empty:
+            continue
+        c = c.merge(chosen[["run_id", "method"]], on="run_id").rename(columns={"method": "label"})
+        out[f"curves_{Path(str(d)).stem}.png"] = curves_plot(c, f"{Path(str(d)).stem}: {weak} -> {strong}")
+    return out
 
 
 @dataclass
@@ -151,6 +220,7 @@ def build_report(run_root: str | Path, min_gap: float = 0.02, run_ids: list[str]
         figures = {f"pgr_vs_{f}.png": sweep_plot(summary, f) for f in by if not summary.empty}
     else:
         figures = {"accuracy.png": reference_plot(gt, tr), "pgr.png": pgr_plot(tr, min_gap)}
+    figures.update(learning_curves(run_root, tr))
     return Report(runs, tr, gt, summary, figures)
 
 

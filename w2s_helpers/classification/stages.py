@@ -1,8 +1,14 @@
 """The weak-to-strong classification stages (Burns et al.), as the notebooks call them.
 
-ground truth: train `model` on half 1 with true labels, evaluate on test, and write its
-              soft labels on half 2 (any gt run can then serve as a weak supervisor).
-transfer:     train `model` on half 2 with `weak_model`'s soft labels, evaluate on test.
+Each training half keeps a validation slice (`val_frac`); nothing is ever chosen on test.
+
+ground truth: train `model` on half 1 with true labels (validated on half 1's slice, gold
+              labels), evaluate on test, and write its soft labels on all of half 2 (its
+              training part and its validation slice): the weak labels of any transfer run.
+transfer:     train `model` on half 2 with `weak_model`'s soft labels (validated on half 2's
+              slice against the weak labels), optionally improved first by a probe on the
+              strong model's features (relabel / filter), then `s2s_iters` strong-to-strong
+              rounds; evaluate on test.
 """
 
 from __future__ import annotations
@@ -16,14 +22,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .. import zoo
 from ..core import runs
+from ..core.dist import is_main, world_size
 from ..core.fileio import DataError, atomic_path
+from ..core.launch import launch, launched
+from ..vision.names import is_image_task
+from .baselines import improve
 from .config import ClassificationConfig, default_run_root
 from .data import load_task, split_halves
-from .features import cached_features
-from .losses import get_loss
-from .metrics import accuracy, auroc
+from .fit import Features, Fit, feature_recipe, fit
+from .metrics import accuracy, auroc, hard_labels
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +40,28 @@ CEILING_HALF = "half1"  # gt runs (the strong ceiling included) train on half 1;
 
 @dataclass
 class Data:
-    half1: object  # datasets.Dataset
-    half2: object
+    train1: object  # datasets.Dataset: half 1 without its validation slice
+    val1: object
+    train2: object
+    val2: object
     test: object
     pool_ids: list[str]
     pool_texts: list[str]
+    pool_images: object = None  # vision.ImageSet of train + test, for an image task
+
+    @property
+    def half2(self):
+        from datasets import concatenate_datasets
+
+        return concatenate_datasets([self.train2, self.val2])
 
 
 def load_data(cfg: ClassificationConfig) -> Data:
+    if is_image_task(cfg.dataset):
+        from .images import load_image_task
+
+        dd, pool = load_image_task(cfg.dataset, cfg.n_train, cfg.n_test, cfg.data_seed)
+        return _halves(cfg, dd, pool)
     dd = load_task(
         cfg.dataset,
         cfg.n_train,
@@ -49,25 +71,36 @@ def load_data(cfg: ClassificationConfig) -> Data:
         source=cfg.source,
         text_column=cfg.text_column,
         label_column=cfg.label_column,
+        pos_frac=cfg.pos_frac,
     )
+    return _halves(cfg, dd)
+
+
+def _halves(cfg: ClassificationConfig, dd, pool_images=None) -> Data:
     half1, half2 = split_halves(dd["train"], cfg.seed)
+    parts = [h.train_test_split(test_size=cfg.val_frac, seed=cfg.seed) for h in (half1, half2)]
     # the pool (all train + test) is the same for every seed, so features are extracted once
     ids = list(dd["train"]["id"]) + list(dd["test"]["id"])
     texts = list(dd["train"]["text"]) + list(dd["test"]["text"])
-    return Data(half1, half2, dd["test"], ids, texts)
+    return Data(
+        parts[0]["train"],
+        parts[0]["test"],
+        parts[1]["train"],
+        parts[1]["test"],
+        dd["test"],
+        ids,
+        texts,
+        pool_images,
+    )
 
 
-def feature_recipe(cfg: ClassificationConfig) -> tuple[float | None, int | None, str]:
-    """(layer fraction, layer index, pooling): the config's, else the registry's defaults."""
-    spec = zoo.get_spec(cfg.model)
-    layer = cfg.layer if cfg.layer is not None or cfg.layer_index is not None else spec.probe_layer
-    return layer, cfg.layer_index, cfg.pooling or spec.pooling
+def features_for(cfg: ClassificationConfig, data: Data):
+    """The frozen-feature lookup of `cfg.model` over the pool (probe mode), text or image."""
+    if data.pool_images is not None:
+        from .images import ImageFeatures
 
-
-def default_lr(cfg: ClassificationConfig) -> float:
-    if cfg.lr is not None:
-        return cfg.lr
-    return 1e-3 if cfg.mode == "probe" else zoo.get_spec(cfg.model).lr
+        return ImageFeatures(cfg.model, data.pool_images, cfg.source, cfg.layer_index)
+    return Features(cfg, data.pool_ids, data.pool_texts)
 
 
 def weak_labels_path(root: Path, cfg: ClassificationConfig) -> Path:
@@ -76,85 +109,43 @@ def weak_labels_path(root: Path, cfg: ClassificationConfig) -> Path:
     return cfg.ground_truth(cfg.weak_model).run_dir(root) / "weak_labels.parquet"
 
 
-def _fit_predict(
-    cfg: ClassificationConfig, data: Data, train_ds, targets: np.ndarray, run_dir: Path, predict_on: list
-) -> tuple[list[np.ndarray], list[dict]]:
-    """Train `cfg.model` on train_ds with `targets` ([n, 2] probabilities) and return the
-    class probabilities on each dataset of `predict_on`, plus the loss history."""
-    torch.manual_seed(cfg.seed)
-    confidence = cfg.loss in ("logconf", "entropy")
-    loss_fn = get_loss(
-        cfg.loss, **({"aux_coef": cfg.aux_coef, "warmup_frac": cfg.warmup_frac} if confidence else {})
-    )
-    layer, layer_index, pooling = feature_recipe(cfg)
-    if cfg.mode == "probe":
-        from .probe import predict_proba, train_probe
-
-        feats = cached_features(
-            cfg.model,
-            data.pool_ids,
-            data.pool_texts,
-            layer,
-            (pooling,),
-            cfg.max_length,
-            layer_index=layer_index,
-            source=cfg.source,
-        )[pooling]
-        row = {i: k for k, i in enumerate(data.pool_ids)}
-
-        def rows(ds):
-            return feats[[row[i] for i in ds["id"]]]
-
-        probe, history = train_probe(
-            rows(train_ds),
-            torch.tensor(targets, dtype=torch.float32),
-            loss_fn,
-            cfg.epochs,
-            default_lr(cfg),
-            cfg.batch_size,
-            cfg.seed,
-            desc=f"{cfg.kind} {cfg.model} s{cfg.seed}",
-        )
-        return [predict_proba(probe, rows(ds)) for ds in predict_on], history
-    from .finetune import build_classifier, predict_proba, tokenize, train_classifier
-
-    tok = zoo.load_tokenizer(cfg.model, source=cfg.source)
-    model = build_classifier(cfg.model, pooling, cfg.mode, cfg.lora_r, cfg.source)
-    if torch.cuda.is_available():
-        model = model.cuda()
-    train_ds = train_ds.remove_columns("soft_label").add_column("soft_label", targets.tolist())
-    history = train_classifier(
-        model,
-        tok,
-        tokenize(train_ds, tok, cfg.max_length),
-        loss_fn,
-        run_dir / "trainer",
-        cfg.epochs,
-        default_lr(cfg),
-        cfg.batch_size,
-        cfg.seed,
-    )
-    preds = [predict_proba(model, tok, tokenize(ds, tok, None)) for ds in predict_on]
-    return preds, history
+def _table(ds, probs: np.ndarray, part: str | None = None) -> pd.DataFrame:
+    df = pd.DataFrame({"id": list(ds["id"]), "label": list(ds["label"])})
+    for k in range(probs.shape[1]):
+        df[f"p{k}"] = probs[:, k]
+    if part is not None:
+        df.insert(1, "part", part)
+    return df
 
 
-def _predictions_table(ds, probs: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"id": list(ds["id"]), "label": list(ds["label"]), "p0": probs[:, 0], "p1": probs[:, 1]}
-    )
-
-
-def read_weak_labels(path: Path, half2) -> np.ndarray:
-    """The weak model's soft labels on half 2, aligned by position: the same recipe and seed
-    give the same half 2 in the same order, and anything else is an error, not a lookup."""
+def read_weak_labels(path: Path, data: Data) -> tuple[np.ndarray, np.ndarray]:
+    """The weak model's soft labels on half 2's training part and validation slice, aligned
+    by position: the same recipe and seed give the same half 2 in the same order, and
+    anything else is an error, not a lookup (a text-hash lookup breaks on repeated texts)."""
     weak = pd.read_parquet(path)
-    ids = list(half2["id"])
-    if len(weak) != len(ids) or list(weak["id"]) != ids:
-        raise DataError(
-            f"{path}: weak labels cover {len(weak)} examples but half 2 has {len(ids)} "
-            "(or in another order): the weak run saw different data; rerun it"
+    out = []
+    for part, ds in (("train", data.train2), ("val", data.val2)):
+        rows = weak[weak["part"] == part]
+        if len(rows) != len(ds) or list(rows["id"]) != list(ds["id"]):
+            raise DataError(
+                f"{path}: weak labels for half 2's {part} part cover {len(rows)} examples but it has {len(ds)} "
+                "(or in another order): the weak run saw different data; rerun it"
+            )
+        out.append(
+            rows[[c for c in rows.columns if c.startswith("p") and c[1:].isdigit()]].to_numpy(
+                dtype=np.float32
+            )
         )
-    return weak[["p0", "p1"]].to_numpy(dtype=np.float32)
+    return out[0], out[1]
+
+
+def _metrics(probs: np.ndarray, labels, prefix: str) -> dict:
+    labels = list(labels)
+    return {f"{prefix}_acc": accuracy(probs, labels), f"{prefix}_auroc": auroc(probs, labels)}
+
+
+def _soft_hard(y: np.ndarray) -> list[int]:
+    return hard_labels(y).tolist()
 
 
 def run(cfg: ClassificationConfig, root: str | Path | None = None, force: bool = False) -> dict:
@@ -166,44 +157,135 @@ def run(cfg: ClassificationConfig, root: str | Path | None = None, force: bool =
         return done
     if cfg.kind == "transfer" and not weak_labels_path(root, cfg).exists():
         run(cfg.ground_truth(cfg.weak_model), root)
-    runs.start(path, cfg.to_dict())
+    if cfg.distributed != "none" and not launched():  # this process launches the others
+        launch(
+            "w2s_helpers.classification.stages:run_launched",
+            {"config": cfg.to_dict(), "root": str(root)},
+            cfg.num_processes,
+        )
+        if (done := runs.completed(path)) is None:
+            raise RuntimeError(f"{path}: the launched run ended without a result")
+        return done
+    if is_main():
+        runs.start(path, cfg.to_dict())
     t0 = time.time()
     data = load_data(cfg)
+    feats = features_for(cfg, data) if cfg.mode == "probe" and cfg.head == "probe" else None
     record: dict = {
         "run_id": cfg.run_id(),
         "kind": cfg.kind,
         "config": cfg.to_dict(),
         "identity": cfg.identity(),
         "ceiling_half": CEILING_HALF,
-        "n_half1": len(data.half1),
-        "n_half2": len(data.half2),
+        "n_train": len(data.train1) if cfg.kind == "gt" else len(data.train2),
+        "n_val": len(data.val1) if cfg.kind == "gt" else len(data.val2),
         "n_test": len(data.test),
+        "processes": world_size(),
     }
     if cfg.kind == "gt":
-        targets = np.array(data.half1["soft_label"], dtype=np.float32)
-        (test_p, half2_p), history = _fit_predict(
-            cfg, data, data.half1, targets, path, [data.test, data.half2]
+        targets = np.array(data.train1["soft_label"], dtype=np.float32)
+        evals = {"val": (data.val1, list(data.val1["label"])), "test": (data.test, list(data.test["label"]))}
+        predict_on = [data.test, data.val1, data.train2, data.val2]
+        if cfg.head == "pretrained":  # the model's own classifier labels: nothing trains
+            from .images import pretrained_probs
+
+            result = Fit([pretrained_probs(cfg.model, data.pool_images, ds, cfg.source) for ds in predict_on])
+        else:
+            result = fit(cfg, feats, data.train1, targets, evals, predict_on, path)
+        test_p, val_p, t2, v2 = result.predictions
+        if is_main():
+            with atomic_path(path / "weak_labels.parquet") as tmp:
+                pd.concat([_table(data.train2, t2, "train"), _table(data.val2, v2, "val")]).to_parquet(tmp)
+        record.update(
+            _metrics(val_p, data.val1["label"], "val"),
+            half2_acc=accuracy(np.concatenate([t2, v2]), list(data.half2["label"])),
         )
-        with atomic_path(path / "weak_labels.parquet") as tmp:
-            _predictions_table(data.half2, half2_p).to_parquet(tmp)
-        record["half2_acc"] = accuracy(half2_p, list(data.half2["label"]))
     else:
-        targets = read_weak_labels(weak_labels_path(root, cfg), data.half2)
-        (test_p,), history = _fit_predict(cfg, data, data.half2, targets, path, [data.test])
-        record["weak_label_acc"] = accuracy(targets, list(data.half2["label"]))
+        test_p, extra = _transfer(cfg, data, feats, weak_labels_path(root, cfg), path)
+        record.update(extra)
         record["weak_gt_run"] = cfg.ground_truth(cfg.weak_model).run_id()
         record["strong_gt_run"] = cfg.ground_truth(cfg.model).run_id()
-    with atomic_path(path / "test_predictions.parquet") as tmp:
-        _predictions_table(data.test, test_p).to_parquet(tmp)
+    if is_main():
+        with atomic_path(path / "test_predictions.parquet") as tmp:
+            _table(data.test, test_p).to_parquet(tmp)
     layer, layer_index, pooling = feature_recipe(cfg)
     record.update(
-        {
-            "test_acc": accuracy(test_p, list(data.test["label"])),
-            "test_auroc": auroc(test_p, list(data.test["label"])),
-            "feature_layer": (layer_index or layer) if cfg.mode == "probe" else None,
-            "feature_pooling": pooling,
-            "losses": history,
-            "wall_s": round(time.time() - t0, 2),
-        }
+        _metrics(test_p, data.test["label"], "test"),
+        feature_layer=(layer_index or layer) if cfg.mode == "probe" else None,
+        feature_pooling=pooling,
+        wall_s=round(time.time() - t0, 2),
     )
-    return runs.finish(path, record)
+    if cfg.kind == "gt":
+        record.update(losses=result.history, curves=result.curves, best_step=result.best_step)
+    return runs.finish(path, record) if is_main() else record
+
+
+def run_launched(params: dict) -> None:
+    """One process of a distributed run (core.launch starts one per GPU)."""
+    from ..core.configs import from_dict
+
+    run(from_dict(ClassificationConfig, params["config"]), params["root"])
+
+
+class RunsFailed(RuntimeError):
+    """Some runs of a batch failed (the others finished); the message names each."""
+
+
+def run_all(cfgs: list[ClassificationConfig], root: str | Path | None = None) -> list[dict]:
+    """Run every config (a notebook's batch), going on past a failure; the records of those
+    that finished, or RunsFailed naming those that did not."""
+    records, failed = [], []
+    for cfg in cfgs:
+        try:
+            records.append(run(cfg, root))
+        except Exception as e:  # one bad run must not cost its neighbours
+            log.exception("run %s failed", cfg.run_id())
+            failed.append(f"{cfg.run_id()}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+    if failed:
+        raise RunsFailed(f"{len(failed)} of {len(cfgs)} runs failed: " + "; ".join(failed))
+    return records
+
+
+def _transfer(
+    cfg: ClassificationConfig, data: Data, feats, weak_path: Path, path: Path
+) -> tuple[np.ndarray, dict]:
+    """The student on the weak labels (improved by a probe first if asked), then the
+    strong-to-strong rounds; returns the last student's test probabilities and the record."""
+    y_train, y_val = read_weak_labels(weak_path, data)
+    record = {"weak_label_acc": accuracy(y_train, list(data.train2["label"]))}
+    train2, val2 = data.train2, data.val2
+    if cfg.relabel != "none" or cfg.filter != "none":
+        how, probe = ("relabel", cfg.relabel) if cfg.relabel != "none" else ("filter", cfg.filter)
+        strong = feats or features_for(cfg, data)
+        kt, t1, kv, v1, stats = improve(
+            how,
+            probe,
+            strong(train2),
+            torch.tensor(y_train[:, 1]),
+            strong(val2),
+            torch.tensor(y_val[:, 1]),
+            cfg.contamination,
+            cfg.knn_k,
+        )
+        train2, val2 = train2.select(kt), val2.select(kv)
+        y_train, y_val = np.stack([1 - t1.numpy(), t1.numpy()], 1), np.stack([1 - v1.numpy(), v1.numpy()], 1)
+        record.update(improved=stats, improved_label_acc=accuracy(y_train, list(train2["label"])))
+    rounds = []
+    for r in range(cfg.s2s_iters + 1):
+        evals = {"val": (val2, _soft_hard(y_val)), "test": (data.test, list(data.test["label"]))}
+        result = fit(cfg, feats, train2, y_train, evals, [data.test, train2, val2], path, round_=r)
+        test_p, y_train, y_val = result.predictions  # the student's labels teach the next round
+        rounds.append(
+            {
+                "round": r,
+                **_metrics(test_p, data.test["label"], "test"),
+                "losses": result.history,
+                "curves": result.curves,
+                "best_step": result.best_step,
+            }
+        )
+    last = rounds[-1]
+    record.update(losses=last["losses"], curves=last["curves"], best_step=last["best_step"])
+    if cfg.s2s_iters:
+        record["rounds"] = [{k: v for k, v in r.items() if k not in ("losses", "curves")} for r in rounds]
+    return test_p, record

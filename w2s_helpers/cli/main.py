@@ -20,6 +20,7 @@ log = logging.getLogger("w2s")
 
 DEMO_GRIDS = {
     "classification": REPO_ROOT / "grids" / "demo.yaml",
+    "vision": REPO_ROOT / "grids" / "demo_vision.yaml",
     "reasoning": REPO_ROOT / "grids" / "demo_reasoning.yaml",
 }
 
@@ -32,8 +33,11 @@ def cmd_zoo(args: argparse.Namespace) -> None:
 
 
 def cmd_grid(args: argparse.Namespace) -> None:
-    from .pipelines import PIPELINES, read_spec
+    from .pipelines import PIPELINES, plan, read_spec
 
+    if args.plan:
+        print(plan(args.spec))
+        return
     name, spec = read_spec(args.spec)
     t0 = time.time()
     root = PIPELINES[name]().run(spec, args.out, args.in_process)
@@ -45,7 +49,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
     times = {}
     parts = [("zoo", cmd_zoo, argparse.Namespace(models=None))]
     parts += [
-        (k, cmd_grid, argparse.Namespace(spec=p, out=None, in_process=False)) for k, p in DEMO_GRIDS.items()
+        (k, cmd_grid, argparse.Namespace(spec=p, out=None, in_process=False, plan=False))
+        for k, p in DEMO_GRIDS.items()
     ]
     for name, fn, ns in parts:
         if args.skip and name in args.skip:
@@ -72,6 +77,22 @@ def cmd_notebooks(args: argparse.Namespace) -> None:
     log.info("all %d notebooks' parameters cells match their configs", len(specs))
 
 
+def cmd_replay(args: argparse.Namespace) -> None:
+    """Stage-I sets on saved generations: the table, or JSON with --json."""
+    import json
+
+    import pandas as pd
+
+    from ..reasoning.replay import replay_sets
+
+    split = str(args.split) if args.split else "half"
+    table = replay_sets(args.dataset, split, args.weak_rows, args.strong_rows, args.seed)
+    if args.json:
+        print(json.dumps(table))
+    else:
+        print(pd.DataFrame(table).to_markdown(index=False, floatfmt=".3f"))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="w2s", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -90,7 +111,27 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--in-process", action="store_true", help="call the stage functions directly, no papermill"
     )
+    s.add_argument(
+        "--plan",
+        action="store_true",
+        help="validate and print one line per run (strategy, memory per device, job); run nothing",
+    )
     s.set_defaults(fn=cmd_grid)
+    s = sub.add_parser("replay", help="stage-I selection on saved generations (no model)")
+    s.add_argument("--dataset", required=True, help="gsm8k, math, a word-problem set, or a .jsonl file")
+    s.add_argument(
+        "--split", type=Path, help="folder with train_1/train_2/test.jsonl (default: the seeded half split)"
+    )
+    s.add_argument(
+        "--weak-rows",
+        type=Path,
+        required=True,
+        help="the weak model's rows on train_2 (id, prompt, response)",
+    )
+    s.add_argument("--strong-rows", type=Path, help="the strong model's in-context rows on train_2")
+    s.add_argument("--seed", type=int, default=0, help="the half split's seed (without --split)")
+    s.add_argument("--json", action="store_true", help="a JSON list of {set, rows, questions, label_acc}")
+    s.set_defaults(fn=cmd_replay)
     s = sub.add_parser("notebooks", help="check the notebooks' parameters cells against the configs")
     s.add_argument("--sync", action="store_true", help="rewrite the cells from the configs")
     s.set_defaults(fn=cmd_notebooks)
@@ -104,10 +145,14 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     from ..core.configs import ConfigError
     from ..core.fileio import DataError
     from ..reasoning.grid import ReasoningSpecError
+    from ..scale.executors import ExecutorError
+    from ..scale.plan import PlanError
     from .pipelines import SpecError
 
     return (
         SpecError,
+        PlanError,
+        ExecutorError,
         GridSpecError,
         ReasoningSpecError,
         ConfigError,

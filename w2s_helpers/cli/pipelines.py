@@ -9,20 +9,33 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Pipeline:
-    load_spec: Callable  # (path, raw dict) -> validated spec
+    load_spec: Callable  # (path, raw dict, check_data) -> validated spec
     run: Callable  # (spec, root, in_process) -> results folder
     notebooks: Callable  # () -> the flow's NotebookSpecs
+    plan_rows: Callable  # (spec) -> [scale.plan.PlanRow], nothing run or read
 
 
 def _classification() -> Pipeline:
     from ..classification import grid
     from ..classification.notebooks import NOTEBOOKS
+    from ..classification.plan import plan_rows
 
     return Pipeline(
         grid.load_spec,
         lambda spec, root, in_process: grid.run_grid(spec, root, papermill=not in_process),
         lambda: NOTEBOOKS,
+        plan_rows,
     )
+
+
+def plan(path: str | Path) -> str:
+    """The plan of a grid spec as text (scale.plan.PlanError when a run cannot fit)."""
+    from ..scale.plan import render
+    from ..scale.resources import Resources
+
+    name, spec = read_spec(path, check_data=False)
+    rows = PIPELINES[name]().plan_rows(spec)
+    return render(spec.name, spec.executor, Resources(**spec.resources), rows)
 
 
 def _reasoning() -> Pipeline:
@@ -30,7 +43,10 @@ def _reasoning() -> Pipeline:
     from ..reasoning.notebooks import NOTEBOOKS
 
     return Pipeline(
-        grid.load_spec, lambda spec, root, in_process: grid.run_reasoning_grid(spec, root), lambda: NOTEBOOKS
+        grid.load_spec,
+        lambda spec, root, in_process: grid.run_reasoning_grid(spec, root, not in_process),
+        lambda: NOTEBOOKS,
+        grid.plan_rows,
     )
 
 
@@ -41,8 +57,9 @@ class SpecError(ValueError):
     pass
 
 
-def read_spec(path: str | Path):
-    """(pipeline name, validated spec) from a grid YAML."""
+def read_spec(path: str | Path, check_data: bool = True):
+    """(pipeline name, validated spec) from a grid YAML (data files read and checked too,
+    unless check_data is False: a plan needs none)."""
     import yaml
 
     path = Path(path)
@@ -57,7 +74,7 @@ def read_spec(path: str | Path):
     name = raw.get("pipeline", "classification")
     if name not in PIPELINES:
         raise SpecError(f"{path}: pipeline: {name!r}; expected one of {sorted(PIPELINES)}")
-    return name, PIPELINES[name]().load_spec(path, raw)
+    return name, PIPELINES[name]().load_spec(path, raw, check_data=check_data)
 
 
 def _zoo_notebook():

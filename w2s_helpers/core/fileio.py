@@ -52,6 +52,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        tmp.chmod(0o755)  # mkdtemp creates 0700; results are meant to be shared
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp, path)

@@ -12,10 +12,14 @@ from typing import Literal
 
 from ..core.configs import ConfigError, coerce, param, to_dict
 from ..core.paths import resolve_path
+from ..scale.resources import Execution
 
 SETS = ("weak", "icl", "hybrid", "full_weak")  # stage-I training sets (selection.training_sets)
 PREFERENCE_METHODS = ("dpo", "orpo")
 BACKENDS = ("hf", "vllm")
+
+
+_EXECUTION = ("gradient_checkpointing", "distributed", "report_to")
 
 
 @dataclass
@@ -29,9 +33,28 @@ class TrainParams:
     max_length: int = param(512, "prompt + completion tokens; longer rows are dropped")
     lora_r: int = param(16, "LoRA rank on every linear projection")
     lora_alpha: int = param(32, "LoRA scale numerator (2 x rank, the usual choice)")
+    lora_top_frac: float = param(
+        1.0, "adapt this top share of the blocks (1: all, the reference; less: cheaper on a CPU)"
+    )
     beta: float = param(0.1, "DPO / ORPO strength")
     seed: int = param(0, "initialisation and batch order")
     save_steps: int = param(50, "checkpoint interval: how much an interrupted training redoes")
+    dtype: str = param("auto", "auto: bf16 on a GPU, fp32 on a CPU")
+    load_in_4bit: bool = param(False, "QLoRA: 4-bit NF4 base weights (bitsandbytes, GPU only)")
+    gradient_checkpointing: bool = param(False, "recompute activations: long rows on big models")
+    distributed: str = param("none", "none | ddp | fsdp: how the trainer shares the launched processes")
+    report_to: str = param("none", "none | wandb | tensorboard (the HF Trainer's report_to)")
+
+    def identity(self) -> dict:
+        """The fields that change the adapter (how and where it trains do not)."""
+        from ..core.dist import effective_dtype
+
+        d = {k: v for k, v in self.__dict__.items() if k not in _EXECUTION}
+        d["dtype"] = effective_dtype(self.dtype)
+        for k, default in (("dtype", "float32"), ("load_in_4bit", False)):
+            if d[k] == default:  # CPU defaults: adapters cached before these fields existed hold
+                d.pop(k)
+        return d
 
     def __post_init__(self) -> None:
         coerce(self)
@@ -51,9 +74,16 @@ class ReasoningConfig:
     n_train_2: int | None = param(24, "questions the strong model learns from (the paper: 7,000)")
     n_test: int | None = param(24, "evaluation questions (the paper: 1,319 GSM8K / 500 MATH)")
     n_shots: int = param(4, "in-context demonstrations for the strong model (the reference: 4)")
+    demos: str = param(
+        "weak", "weak: the weak model's own train_2 answers (the reference); gold (a deviation); or a file"
+    )
+    weak_sft: bool = param(
+        True, "SFT the weak model on train_1; false: use it as is (an instruct model, OlympicArena)"
+    )
+    ceiling: bool = param(True, "train the strong ceiling (SFT on gold train_2 solutions) for PGR")
     max_new_tokens: int = param(160, "the paper: 1,024 (GSM8K), 2,048 (MATH); short answers stop earlier")
     backend: Literal["hf", "vllm"] = param("hf", "hf: transformers generate; vllm on a GPU machine")
-    gen_batch_size: int = param(8, "prompts per generate call (does not change results)")
+    gen_batch_size: int = param(32, "rows per generate batch (results do not depend on it beyond rounding)")
     tensor_parallel_size: int = param(1, "vLLM: GPUs one model is split over")
     k_samples: int = param(4, "stage II samples per question at temperature 1 (the paper: 10)")
     temperature: float = param(1.0, "stage II sampling temperature (the paper: 1.0)")
@@ -63,12 +93,16 @@ class ReasoningConfig:
     stage1_final: str = param("hybrid", "the stage-I set that iteration 2 and stage II build on")
     iterations: int = param(1, "stage-I iterations (the paper: 2)")
     pref_method: Literal["dpo", "orpo"] = param("dpo", "stage II preference optimisation")
-    sft_epochs: float = param(2.0, "stage-I and weak SFT epochs")
+    sft_epochs: float = param(2.0, "stage-I and ceiling SFT epochs")
+    weak_sft_epochs: float | None = param(None, "the weak model's SFT epochs (None: sft_epochs)")
     sft_lr: float = param(2e-4, "LoRA SFT learning rate: higher than full fine-tuning's, as usual for LoRA")
     pref_epochs: float = param(2.0, "DPO / ORPO epochs")
     pref_lr: float = param(5e-5, "DPO / ORPO learning rate")
     beta: float = param(0.1, "DPO / ORPO strength (trl's default)")
     lora_r: int = param(16, "LoRA rank on every linear projection")
+    lora_top_frac: float = param(
+        1.0, "LoRA on this top share of the blocks (1: all, the reference; less: faster on a CPU)"
+    )
     batch_size: int = param(4, "training rows per step")
     max_length: int = param(512, "training tokens per row (prompt + completion)")
     eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
@@ -80,6 +114,18 @@ class ReasoningConfig:
     seed: int = param(0, "split, demonstrations, training")
     pair_seed: int = param(42, "stage II pair sampling (the reference: 42)")
     source: Literal["auto", "offline", "hub"] = param("auto", "auto: the offline package where one exists")
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = param(
+        "auto", "training weights: bf16 on a GPU (the paper scale), fp32 on a CPU"
+    )
+    load_in_4bit: bool = param(False, "QLoRA: train the LoRA stages on 4-bit NF4 base weights (GPU only)")
+    gradient_checkpointing: bool = param(False, "recompute activations in training (2,048-token rows, 70B)")
+    distributed: Literal["none", "ddp", "fsdp"] = param(
+        "none", "training over `num_processes` GPUs through accelerate; fsdp shards weights + Adam"
+    )
+    num_processes: int = param(1, "processes (GPUs) a distributed training is launched on")
+    report_to: Literal["none", "wandb", "tensorboard"] = param(
+        "none", "experiment tracking through the HF Trainer; nothing is sent unless set"
+    )
 
     def __post_init__(self) -> None:
         coerce(self)
@@ -88,6 +134,8 @@ class ReasoningConfig:
             self.dataset = str(resolve_path(self.dataset))
         if self.split != "half":
             self.split = str(resolve_path(self.split))
+        if self.demos not in ("weak", "gold"):
+            self.demos = str(resolve_path(self.demos))
         for f in ("weak_rows_file", "strong_rows_file"):
             if getattr(self, f):
                 setattr(self, f, str(resolve_path(getattr(self, f))))
@@ -105,21 +153,31 @@ class ReasoningConfig:
         return to_dict(self)
 
     def train_params(self, stage: str) -> TrainParams:
+        """The trainer's settings for `stage`: "sft", "weak_sft", "dpo" or "orpo"."""
         pref = stage in PREFERENCE_METHODS
+        epochs = self.pref_epochs if pref else self.sft_epochs
+        if stage == "weak_sft" and self.weak_sft_epochs is not None:
+            epochs = self.weak_sft_epochs
         return TrainParams(
-            epochs=self.pref_epochs if pref else self.sft_epochs,
+            epochs=epochs,
             lr=self.pref_lr if pref else self.sft_lr,
             batch_size=self.batch_size,
             max_length=self.max_length,
             lora_r=self.lora_r,
             lora_alpha=2 * self.lora_r,
+            lora_top_frac=self.lora_top_frac,
             beta=self.beta,
             seed=self.seed,
+            dtype=self.dtype,
+            load_in_4bit=self.load_in_4bit,
+            gradient_checkpointing=self.gradient_checkpointing,
+            distributed=self.distributed,
+            report_to=self.report_to,
         )
 
 
 @dataclass
-class ReasoningGridSpec:
+class ReasoningGridSpec(Execution):
     """Datasets x (weak, strong) pairs x seeds, each experiment through notebooks 10-14, 19."""
 
     name: str = param("reasoning", "results land in results/<name>/")

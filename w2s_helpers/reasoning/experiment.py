@@ -18,17 +18,33 @@ from .data import data_identity, load_math, select
 
 # fields that never change a result: how fast it runs, and where the weights come from
 # (the source is in the model identities)
-_NOT_RESULT = ("gen_batch_size", "tensor_parallel_size", "source")
+_NOT_RESULT = (
+    "gen_batch_size",
+    "tensor_parallel_size",
+    "source",
+    "gradient_checkpointing",
+    "distributed",
+    "num_processes",
+    "report_to",
+)
 
 
 def identity(cfg: ReasoningConfig) -> dict:
+    from ..core.dist import effective_dtype
+
     d = {k: v for k, v in cfg.to_dict().items() if k not in _NOT_RESULT}
+    d["dtype"] = effective_dtype(cfg.dtype)
+    for k, default in (("dtype", "float32"), ("load_in_4bit", False)):
+        if d[k] == default:  # CPU defaults: experiments from before these fields existed hold
+            d.pop(k)
     d.update(data_identity(cfg.dataset, cfg.split))
     d["weak_model"] = zoo.identity(cfg.weak_model, cfg.source)
     d["strong_model"] = zoo.identity(cfg.strong_model, cfg.source)
     for f in ("weak_rows_file", "strong_rows_file"):
         if d[f]:
             d[f] = file_sha256(d[f])
+    if cfg.demos not in ("weak", "gold"):
+        d["demos"] = file_sha256(cfg.demos)
     return d
 
 

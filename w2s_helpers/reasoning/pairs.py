@@ -1,8 +1,8 @@
 """Stage II: majority vote over k samples and contrastive preference pairs.
 
-For each train_2 question the stage-I model's k samples are voted: confidence = count of
-the most common prediction / k; samples with that prediction are positives, the rest
-negatives. Pairs (seeded):
+For each train_2 question the stage-I model's k samples are voted (answers grouped by
+equivalence): confidence = the majority's share; its samples are positives, every sample
+not equivalent to it a negative. Pairs (seeded, one generator for the whole set):
   - skip if confidence < 0.6 or the majority prediction is empty;
   - weak prediction == majority: chosen = the weak response, rejected = a random negative
     (none: skip). MATH rule: up to 3 negatives, one pair each;
@@ -27,7 +27,8 @@ def build_pairs(
 ) -> list[dict]:
     """Preference pairs {id, prompt, chosen, rejected, ...}.
 
-    weak_rows: the weak model's rows on train_2 (id, prompt, response, pred).
+    weak_rows: the weak model's rows on train_2 (id, prompt, response); the prompt is the
+               zero-shot one, which every pair trains on.
     samples:   id -> the stage-I model's k responses.
     rule:      "gsm8k" (one pair per question) or "math" (up to 3); default from dataset.
     """
@@ -43,7 +44,7 @@ def build_pairs(
         vote = majority_vote(preds, dataset)
         if vote.confidence < MIN_CONFIDENCE or not vote.majority:
             continue
-        weak_pred = w.get("pred") or extract_answer(w["response"], dataset)
+        weak_pred = extract_answer(w["response"], dataset)
         base = {
             "id": w["id"],
             "prompt": w["prompt"],

@@ -31,9 +31,10 @@ class Policy:
         }
 
 
-def load_policy(model: str, adapters: Sequence[str] = (), source: str = "auto", dtype=None):
-    """The base model with earlier stages' adapters merged in, in order."""
-    m = zoo.load_causal_lm(model, dtype=dtype, source=source)
+def load_policy(model: str, adapters: Sequence[str] = (), source: str = "auto", dtype=None, **load):
+    """The base model with earlier stages' adapters merged in, in order (`load`: device_map,
+    load_in_4bit, passed to the loader)."""
+    m = zoo.load_causal_lm(model, dtype=dtype, source=source, **load)
     for a in adapters:
         from peft import PeftModel
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..core.fileio import read_json
 from ..core.tables import save_figure, save_table
+from .evaluation import pgr
 
 ORDER = [
     "weak_floor",
@@ -24,6 +25,7 @@ ORDER = [
     "stage1_it2_hybrid",
     "stage2_dpo",
     "stage2_orpo",
+    "strong_ceiling",
 ]
 
 
@@ -40,10 +42,22 @@ def accuracy_table(exp: str | Path) -> pd.DataFrame:
     if df.empty:
         return df
     df["order"] = [ORDER.index(m) if m in ORDER else len(ORDER) for m in df["method"]]
+    acc = dict(zip(df["method"], df["accuracy"]))
+    # PGR = (method - weak floor) / (ceiling - weak floor), NaN unless the ceiling is above the floor
+    floor, ceiling = acc.get("weak_floor", float("nan")), acc.get("strong_ceiling", float("nan"))
+    df["pgr"] = [pgr(a, floor, ceiling) for a in df["accuracy"]]
     sampled = "k" in df and (df["k"] > 1).any()  # pass@k / maj@k only mean something for k > 1
     cols = [
         c
-        for c in ("method", "n", "accuracy", *(("pass_at_k", "maj_at_k", "k") if sampled else ()))
+        for c in (
+            "method",
+            "n",
+            "accuracy",
+            "ci_low",
+            "ci_high",
+            "pgr",
+            *(("pass_at_k", "maj_at_k", "k") if sampled else ()),
+        )
         if c in df
     ]
     return df.sort_values("order")[cols].reset_index(drop=True)
@@ -56,7 +70,7 @@ def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
         return fig
     colors = [
         "#999999"
-        if m in ("weak_floor", "strong_zero_shot")
+        if m in ("weak_floor", "strong_zero_shot", "strong_ceiling")
         else "#d98c5f"
         if m == "full_weak_sft"
         else "#4c72b0"
@@ -64,9 +78,12 @@ def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
         else "#55a868"
         for m in table["method"]
     ]
-    bars = ax.bar(table["method"], 100 * table["accuracy"], color=colors)
+    err = None
+    if "ci_low" in table:
+        err = [100 * (table["accuracy"] - table["ci_low"]), 100 * (table["ci_high"] - table["accuracy"])]
+    bars = ax.bar(table["method"], 100 * table["accuracy"], color=colors, yerr=err, capsize=3)
     ax.bar_label(bars, fmt="%.1f", fontsize=8)
-    ax.set_ylabel("test accuracy (%, greedy)")
+    ax.set_ylabel("test accuracy (%, greedy; 95% interval)")
     ax.set_title(title)
     ax.tick_params(axis="x", rotation=30)
     for label in ax.get_xticklabels():
@@ -79,10 +96,15 @@ def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
 class Report:
     accuracy: pd.DataFrame
     sets: pd.DataFrame
+    pairs: dict
     figure: plt.Figure
 
     def metrics(self) -> dict:
-        return {"accuracy": self.accuracy.to_dict("records"), "sets": self.sets.to_dict("records")}
+        return {
+            "accuracy": self.accuracy.to_dict("records"),
+            "sets": self.sets.to_dict("records"),
+            "pairs": self.pairs,
+        }
 
 
 def build_report(exp: str | Path) -> Report:
@@ -90,13 +112,14 @@ def build_report(exp: str | Path) -> Report:
     table = accuracy_table(exp)
     sets_path = exp / "stage1_sets.json"
     sets = pd.DataFrame(read_json(sets_path)) if sets_path.exists() else pd.DataFrame()
+    pairs = read_json(exp / "stage2.json").get("pair_stats", {}) if (exp / "stage2.json").exists() else {}
     evals = gather_evals(exp)
     title = (
         f"{evals[0]['dataset']}: weak {evals[0]['weak_model']} -> strong {evals[0]['strong_model']}"
         if evals
         else ""
     )
-    return Report(table, sets, bar_chart(table, title))
+    return Report(table, sets, pairs, bar_chart(table, title))
 
 
 def save_report(report: Report, out_dir: str | Path) -> None:

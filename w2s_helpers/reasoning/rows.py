@@ -76,10 +76,12 @@ def generate_rows(
         gen = make_generator(
             backend, policy, batch_size=batch_size, tensor_parallel_size=tensor_parallel_size
         )
-        chunk = max(batch_size, 1) * 2  # a kill loses at most one chunk
+        chunk = max(batch_size, 1) * 4  # a kill loses at most one chunk
         for start in range(0, len(todo), chunk):
             part = todo[start : start + chunk]
-            outs = gen.generate([p for _, p in part], params, desc=f"{policy.name} {tag}")
+            outs = gen.generate(
+                [p for _, p in part], params, keys=[q for q, _ in part], desc=f"{policy.name} {tag}"
+            )
             for (qid, prompt), responses in zip(part, outs):
                 done[qid] = {"id": qid, "prompt": prompt, "responses": responses}
             write_jsonl(partial, list(done.values()))
@@ -90,20 +92,55 @@ def generate_rows(
     return rows
 
 
-def read_replay(path: str | Path, questions: Sequence[dict], dataset: str) -> list[dict]:
+def _positional(rows: list[dict], prompts: Sequence[str]) -> list[dict | None] | None:
+    """Rows keyed by position (the reference's derived files number train_2's rows 0..N-1),
+    accepted only if every row's prompt is its position's prompt."""
+    found: list[dict | None] = [None] * len(prompts)
+    for r in rows:
+        i = r["id"]
+        if not isinstance(i, int) or not 0 <= i < len(prompts) or r["prompt"].strip() != prompts[i].strip():
+            return None
+        found[i] = r
+    return found
+
+
+def read_replay(
+    path: str | Path, questions: Sequence[dict], prompts: Sequence[str], allow_missing: bool = False
+) -> tuple[list[dict], str]:
     """Saved generations (the reference's row format: id, prompt, response) for `questions`,
-    matched by id; every question must be present."""
-    rows = {str(r["id"]): r for r in read_jsonl(path, ["id", "prompt", "response"])}
-    missing = [q["id"] for q in questions if str(q["id"]) not in rows]
-    if missing:
+    matched by id; else by position, where the ids are row numbers and every prompt agrees
+    (the reference releases positional ids 0..N-1 while its splits use `gsm8k_N`); else by
+    prompt text (`prompts[i]` is question i's zero-shot prompt; a repeated question takes its
+    rows in order); else an error. With allow_missing, a question with no row gets an empty
+    response (no answer). Returns the rows and how they were matched."""
+    rows = read_jsonl(path, ["id", "prompt", "response"])
+    by_id = {str(r["id"]): r for r in rows}
+    by_prompt: dict[str, list[dict]] = {}
+    for r in rows:
+        by_prompt.setdefault(r["prompt"].strip(), []).append(r)
+    n_id = sum(str(q["id"]) in by_id for q in questions)
+    n_prompt = sum(p.strip() in by_prompt for p in prompts)
+    need = 1 if allow_missing else len(questions)
+    if n_id >= need and n_id >= n_prompt:
+        found, how = [by_id.get(str(q["id"])) for q in questions], "id"
+    elif (positional := _positional(rows, prompts)) is not None and sum(
+        r is not None for r in positional
+    ) >= need:
+        found, how = positional, "position (row numbers whose prompts agree)"
+    elif n_prompt >= need:
+        queues = {k: list(v) for k, v in by_prompt.items()}
+        found = [queues[p.strip()].pop(0) if queues.get(p.strip()) else None for p in prompts]
+        how = "prompt"
+    else:
         raise DataError(
-            f"{path}: no rows for {len(missing)} of {len(questions)} questions, e.g. ids {missing[:5]}"
+            f"{path}: matches {n_id} of {len(questions)} questions by id and {n_prompt} by prompt text; "
+            f"expected all of them (ids like {questions[0]['id']!r}, prompts like {prompts[0][:40]!r})"
         )
-    return [
-        {
-            "id": q["id"],
-            "prompt": rows[str(q["id"])]["prompt"],
-            "responses": rows[str(q["id"])].get("responses") or [rows[str(q["id"])]["response"]],
-        }
-        for q in questions
+    missing = sum(r is None for r in found)
+    if missing and not allow_missing:
+        raise DataError(f"{path}: no rows for {missing} of {len(questions)} questions (matched by {how})")
+    out = [
+        {"id": q["id"], "prompt": p, "responses": (r.get("responses") or [r["response"]]) if r else [""]}
+        for q, p, r in zip(questions, prompts, found)
     ]
+    return out, f"{how}, {len(questions) - missing} of {len(questions)} questions"

@@ -61,19 +61,28 @@ def consistent_ids(
     return [i for i in w if str(w[i]["pred"]).strip() and is_equiv(w[i]["pred"], s[i]["pred"], dataset)]
 
 
-def sft_row(r: dict) -> dict:
+def sft_row(r: dict, prompt: str | None = None) -> dict:
     """A prompt-completion row for trl's SFTTrainer (plain template)."""
-    return {"id": r["id"], "prompt": r["prompt"], "completion": " " + r["response"].strip()}
+    return {"id": r["id"], "prompt": prompt or r["prompt"], "completion": " " + r["response"].strip()}
 
 
-def training_sets(weak: Sequence[dict], strong: Sequence[dict], dataset: str) -> dict[str, list[dict]]:
+def training_sets(
+    weak: Sequence[dict], strong: Sequence[dict], dataset: str, prompts: dict | None = None
+) -> dict[str, list[dict]]:
+    """The stage-I sets. Every row pairs a response with the zero-shot prompt of its
+    question (`prompts`: id -> prompt; default: the weak row's own, which is zero-shot),
+    never the few-shot prompt the strong model answered: demonstrations are not trained on."""
     kept = consistent_ids(weak, strong, dataset)
     w, s = by_id(weak), by_id(strong)
+
+    def prompt(i):
+        return (prompts or {}).get(i) or w[i]["prompt"]
+
     return {
-        "weak": [sft_row(w[i]) for i in kept],
-        "icl": [sft_row(s[i]) for i in kept],
-        "hybrid": [row for i in kept for row in (sft_row(w[i]), sft_row(s[i]))],
-        "full_weak": [sft_row(r) for r in weak],
+        "weak": [sft_row(w[i], prompt(i)) for i in kept],
+        "icl": [sft_row(s[i], prompt(i)) for i in kept],
+        "hybrid": [row for i in kept for row in (sft_row(w[i], prompt(i)), sft_row(s[i], prompt(i)))],
+        "full_weak": [sft_row(r, prompt(r["id"])) for r in weak],
     }
 
 

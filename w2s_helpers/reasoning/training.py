@@ -14,6 +14,7 @@ checkpoints in <out>/checkpoints (an interrupted run resumes from the last compl
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +22,9 @@ import torch
 
 from .. import zoo
 from ..core import runs
+from ..core.dist import is_main, per_device_batch, world_size
 from ..core.fileio import atomic_dir
+from ..core.launch import fsdp_args
 from .config import PREFERENCE_METHODS, TrainParams
 from .policy import load_policy
 
@@ -30,40 +33,79 @@ log = logging.getLogger(__name__)
 MIN_COMPLETION_TOKENS = 8  # a prompt must leave room for at least a short answer
 
 
-def _lora(p: TrainParams):
+def _lora(p: TrainParams, model):
+    """LoRA on every linear projection (the reference), of every block or, with
+    lora_top_frac < 1, of the top blocks only: backward then stops at the lowest adapted
+    block, which on a CPU cuts a step's cost by up to half."""
     from peft import LoraConfig
 
+    depth = model.config.get_text_config().num_hidden_layers
+    top = max(1, round(p.lora_top_frac * depth))
+    if top >= depth:
+        return LoraConfig(
+            r=p.lora_r,
+            lora_alpha=p.lora_alpha,
+            lora_dropout=0.0,
+            target_modules="all-linear",
+            task_type="CAUSAL_LM",
+        )
+    head = model.get_output_embeddings()
+    linear = sorted(
+        {
+            n.rsplit(".", 1)[-1]
+            for n, m in model.named_modules()
+            if isinstance(m, torch.nn.Linear) and m is not head
+        }
+    )
     return LoraConfig(
         r=p.lora_r,
         lora_alpha=p.lora_alpha,
         lora_dropout=0.0,
-        target_modules="all-linear",
+        target_modules=linear,
         task_type="CAUSAL_LM",
+        layers_to_transform=list(range(depth - top, depth)),
     )
 
 
 def _args(p: TrainParams, out: Path) -> dict:
     cuda = torch.cuda.is_available()
+    dtype = zoo.resolve_dtype(p.dtype)
     return dict(
         output_dir=str(out / "checkpoints"),
         num_train_epochs=p.epochs,
         learning_rate=p.lr,
-        per_device_train_batch_size=p.batch_size,
+        per_device_train_batch_size=per_device_batch(p.batch_size),
         gradient_accumulation_steps=p.grad_accum,
         seed=p.seed,
         logging_steps=1,
         save_strategy="steps",
         save_steps=p.save_steps,
         save_total_limit=1,
-        report_to=[],
+        report_to=[] if p.report_to == "none" else [p.report_to],
+        run_name=out.name,
         use_cpu=not cuda,
-        bf16=cuda and torch.cuda.is_bf16_supported(),
-        gradient_checkpointing=False,
+        bf16=cuda and dtype == torch.bfloat16,
+        fp16=cuda and dtype == torch.float16,
+        gradient_checkpointing=p.gradient_checkpointing,
         lr_scheduler_type="cosine",
         warmup_steps=0.03,  # a float is a fraction
         max_length=p.max_length,
         disable_tqdm=False,
+        **fsdp_args(p.distributed),
     )
+
+
+def _policy(model: str, adapters: Sequence[str], source: str, p: TrainParams):
+    """The model a stage trains: base + earlier adapters, in the training dtype; with
+    load_in_4bit the base is NF4 and prepared for k-bit training (QLoRA)."""
+    policy = load_policy(
+        model, adapters, source, dtype=zoo.resolve_dtype(p.dtype), load_in_4bit=p.load_in_4bit
+    )
+    if p.load_in_4bit:
+        from peft import prepare_model_for_kbit_training
+
+        policy = prepare_model_for_kbit_training(policy, use_gradient_checkpointing=p.gradient_checkpointing)
+    return policy
 
 
 def last_checkpoint(out: Path) -> str | None:
@@ -91,16 +133,25 @@ def _begin(
         "model": model,
         "adapters": list(adapters),
         "rows": len(rows),
-        "params": p.__dict__,
+        "params": dict(p.__dict__),
     }
     runs.start(out, meta)
     return meta
 
 
 def _finish(trainer, tok, out: Path, meta: dict) -> Path:
-    with atomic_dir(out / "adapter") as tmp:
-        trainer.model.save_pretrained(tmp)
-        tok.save_pretrained(tmp)
+    if world_size() > 1:  # FSDP gathers the weights collectively; the main process writes
+        trainer.save_model(str(out / ".adapter.partial"))
+        if not is_main():
+            return out / "adapter"
+        with atomic_dir(out / "adapter") as tmp:
+            shutil.copytree(out / ".adapter.partial", tmp, dirs_exist_ok=True)
+            tok.save_pretrained(tmp)
+        shutil.rmtree(out / ".adapter.partial", ignore_errors=True)
+    else:
+        with atomic_dir(out / "adapter") as tmp:
+            trainer.model.save_pretrained(tmp)
+            tok.save_pretrained(tmp)
     history = [h for h in trainer.state.log_history if "loss" in h]
     runs.finish(out, {**meta, "history": history})
     return out / "adapter"
@@ -141,12 +192,13 @@ def sft(
     tok = zoo.load_tokenizer(model, source=source)
     rows = _fitting(rows, tok, p.max_length, out)
     ds = Dataset.from_list([{"prompt": r["prompt"], "completion": r["completion"]} for r in rows])
+    policy = _policy(model, adapters, source, p)
     trainer = SFTTrainer(
-        model=load_policy(model, adapters, source),
+        model=policy,
         processing_class=tok,
         train_dataset=ds,
         args=SFTConfig(**_args(p, out), completion_only_loss=True),
-        peft_config=_lora(p),
+        peft_config=_lora(p, policy),
     )
     trainer.train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(rows)})
@@ -182,7 +234,7 @@ def preference(
             for r in pairs
         ]
     )
-    policy = load_policy(model, adapters, source)
+    policy = _policy(model, adapters, source, p)
     if method == "dpo":
         from trl import DPOConfig, DPOTrainer
 
@@ -192,7 +244,7 @@ def preference(
             args=DPOConfig(**_args(p, out), beta=p.beta),
             train_dataset=ds,
             processing_class=tok,
-            peft_config=_lora(p),
+            peft_config=_lora(p, policy),
         )
     else:
         from trl.experimental.orpo import ORPOConfig, ORPOTrainer
@@ -202,7 +254,16 @@ def preference(
             args=ORPOConfig(**_args(p, out), beta=p.beta),
             train_dataset=ds,
             processing_class=tok,
-            peft_config=_lora(p),
+            peft_config=_lora(p, policy),
         )
     trainer.train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(pairs)})
+
+
+def train_launched(job: dict) -> None:
+    """One process of a distributed training (core.launch starts one per GPU)."""
+    p = TrainParams(**job["params"])
+    if job["stage"] in ("sft", "weak_sft"):
+        sft(job["model"], job["rows"], job["out"], p, job["adapters"], job["source"])
+    else:
+        preference(job["stage"], job["model"], job["rows"], job["out"], p, job["adapters"], job["source"])

@@ -1,41 +1,52 @@
-"""Majority voting over sampled answers: the confidence of the most common final answer."""
+"""Majority voting over sampled answers, grouping answers by equivalence (0.5 and
+\\frac{1}{2} are one vote), not by string."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answers import NUMERIC, normalize_math
-
-
-def answer_key(pred: str, dataset: str) -> str:
-    """Canonical form for voting: equal keys mean equal answers."""
-    pred = str(pred).strip()
-    if not pred:
-        return ""
-    if dataset in NUMERIC:
-        try:
-            return repr(float(pred.replace(",", "")))
-        except ValueError:
-            return pred
-    return normalize_math(pred)
+from .answers import is_equiv
 
 
 @dataclass
 class Vote:
-    majority: str  # the majority prediction (a representative raw string), "" if none
-    confidence: float
-    positives: list[int]  # indices of samples agreeing with the majority
-    negatives: list[int]
+    majority: str  # the majority answer (its first sample's raw string), "" if none
+    confidence: float  # the majority's share of the samples
+    positives: list[int]  # samples whose answer is equivalent to the majority
+    negatives: list[int]  # every other sample: never one equivalent to the majority
+
+
+def answer_classes(preds: Sequence[str], dataset: str) -> list[list[int]]:
+    """Sample indices grouped by equivalent answers, in order of first appearance; the
+    empty answer is a class of its own (it never equals anything, itself included)."""
+    classes: list[list[int]] = []
+    for i, p in enumerate(preds):
+        if not str(p).strip():
+            empty = next((c for c in classes if not str(preds[c[0]]).strip()), None)
+            if empty is None:
+                classes.append([i])
+            else:
+                empty.append(i)
+            continue
+        home = next(
+            (c for c in classes if str(preds[c[0]]).strip() and is_equiv(p, preds[c[0]], dataset)), None
+        )
+        if home is None:
+            classes.append([i])
+        else:
+            home.append(i)
+    return classes
 
 
 def majority_vote(preds: Sequence[str], dataset: str) -> Vote:
-    keys = [answer_key(p, dataset) for p in preds]
-    counts = Counter(keys)
-    if not counts:
+    """The largest class of equivalent answers (ties: the one seen first, as the reference)."""
+    classes = answer_classes(preds, dataset)
+    if not classes:
         return Vote("", 0.0, [], [])
-    top, n = max(counts.items(), key=lambda kv: (kv[1], kv[0] != "", -keys.index(kv[0])))
-    pos = [i for i, k in enumerate(keys) if k == top]
-    neg = [i for i, k in enumerate(keys) if k != top]
-    return Vote(preds[pos[0]] if top else "", n / len(preds), pos, neg)
+    top = max(classes, key=len)  # max keeps the first of equal lengths
+    majority = str(preds[top[0]]).strip()
+    members = set(top)
+    return Vote(
+        majority, len(top) / len(preds), sorted(members), [i for i in range(len(preds)) if i not in members]
+    )

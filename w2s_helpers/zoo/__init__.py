@@ -11,8 +11,10 @@ from .loaders import (
     identity,
     load_backbone,
     load_causal_lm,
+    load_kwargs,
     load_tokenizer,
     model_path,
+    resolve_dtype,
     resolve_source,
     smoke_test,
 )
@@ -29,8 +31,10 @@ __all__ = [
     "identity",
     "load_backbone",
     "load_causal_lm",
+    "load_kwargs",
     "load_tokenizer",
     "model_path",
+    "resolve_dtype",
     "resolve_source",
     "smoke_test",
 ]

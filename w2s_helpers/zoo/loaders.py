@@ -28,7 +28,7 @@ def resolve_source(spec: ModelSpec, source: str = "auto") -> str:
     if spec.is_random:
         return "tiny"
     if spec.name not in MODELS:
-        return "local"
+        return "hub" if spec.hub_id == spec.name else "local"
     if spec.offline is not None and source in ("auto", "offline"):
         return "offline"
     if source == "offline" or spec.hub_id is None:
@@ -94,22 +94,57 @@ def load_tokenizer(name: str, padding_side: str = "right", source: str = "auto")
     return tok
 
 
-def load_backbone(name: str, dtype=None, source: str = "auto"):
-    """The bare transformer (AutoModel): hidden states, no task head."""
+def resolve_dtype(dtype: str | None = "auto"):
+    """The torch dtype to load weights in. "auto": bf16 on a GPU that has it (the paper
+    settings' default; fp16 on older GPUs), fp32 on a CPU, where bf16 arithmetic is slow
+    unless the CPU has AVX-512 BF16 (the generation engine opts in where it does)."""
     import torch
+
+    if dtype in (None, "auto"):
+        if torch.cuda.is_available():
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.float32
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    try:
+        return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[dtype]
+    except KeyError:
+        raise ValueError(f"dtype {dtype!r}: expected auto, bfloat16, float16 or float32") from None
+
+
+def load_kwargs(
+    name: str, source: str = "auto", dtype=None, device_map: str | None = None, load_in_4bit: bool = False
+) -> dict:
+    """`from_pretrained` keyword arguments: dtype, hub revision / remote code, a device map
+    spreading a model too big for one GPU over the node's GPUs ("auto"), and 4-bit NF4
+    weights for QLoRA (bitsandbytes, GPU only)."""
+    kw = {"dtype": resolve_dtype(dtype), **_hub_kwargs(name, source)}
+    if device_map:
+        kw["device_map"] = device_map
+    if load_in_4bit:
+        from transformers import BitsAndBytesConfig
+
+        kw["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_compute_dtype=kw["dtype"],
+            bnb_4bit_use_double_quant=True,
+        )
+    return kw
+
+
+def load_backbone(name: str, dtype=None, source: str = "auto", **kw):
+    """The bare transformer (AutoModel): hidden states, no task head."""
     from transformers import AutoModel
 
-    return AutoModel.from_pretrained(
-        model_path(name, source), dtype=dtype or torch.float32, **_hub_kwargs(name, source)
-    )
+    return AutoModel.from_pretrained(model_path(name, source), **load_kwargs(name, source, dtype, **kw))
 
 
-def load_causal_lm(name: str, dtype=None, source: str = "auto"):
-    import torch
+def load_causal_lm(name: str, dtype=None, source: str = "auto", **kw):
     from transformers import AutoModelForCausalLM
 
     return AutoModelForCausalLM.from_pretrained(
-        model_path(name, source), dtype=dtype or torch.float32, **_hub_kwargs(name, source)
+        model_path(name, source), **load_kwargs(name, source, dtype, **kw)
     )
 
 

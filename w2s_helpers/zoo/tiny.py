@@ -9,11 +9,71 @@ from pathlib import Path
 from ..core.fileio import atomic_dir
 from ..core.hashing import stable_hash
 from ..core.paths import cache_dir
-from .registry import ModelSpec
+from .spec import ModelSpec
 
 _TINY_CHARS = (
     "\n !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 )
+
+
+# tiny random models for tests (random weights, NOT pretrained)
+TINY_SPECS = [
+    ModelSpec(
+        "tiny-random-bert",
+        "encoder",
+        0.1,
+        pooling="mean",
+        lr=1e-3,
+        random_config=dict(
+            model_type="bert",
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=64,
+            max_position_embeddings=512,
+        ),
+    ),
+    ModelSpec(
+        "tiny-random-llama",
+        "causal",
+        0.1,
+        pooling="last",
+        lr=1e-3,
+        random_config=dict(
+            model_type="llama",
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+            intermediate_size=64,
+            max_position_embeddings=2048,
+        ),
+    ),
+    ModelSpec(
+        "tiny-random-qwen2",
+        "causal",
+        0.2,
+        pooling="last",
+        lr=1e-3,
+        random_config=dict(
+            model_type="qwen2",
+            hidden_size=48,
+            num_hidden_layers=3,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            intermediate_size=96,
+            max_position_embeddings=2048,
+        ),
+    ),
+    ModelSpec(
+        "tiny-random-gpt2",
+        "causal",
+        0.1,
+        pooling="last",
+        lr=1e-3,
+        random_config=dict(model_type="gpt2", n_embd=32, n_layer=2, n_head=2, n_positions=2048),
+    ),
+]
 
 
 def tiny_tokenizer():

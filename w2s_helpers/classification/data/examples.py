@@ -72,6 +72,20 @@ def balance(examples: list[Example], seed: int) -> list[Example]:
     return kept
 
 
+def at_rate(examples: list[Example], pos_frac: float, seed: int) -> list[Example]:
+    """Undersample one class so that class 1 makes up `pos_frac` of the examples (seeded)."""
+    pos = [e for e in examples if e["label"] == 1]
+    neg = [e for e in examples if e["label"] != 1]
+    rng = random.Random(seed)
+    if len(pos) > pos_frac / (1 - pos_frac) * len(neg):
+        pos = rng.sample(pos, round(pos_frac / (1 - pos_frac) * len(neg)))
+    else:
+        neg = rng.sample(neg, round((1 - pos_frac) / pos_frac * len(pos)))
+    kept = pos + neg
+    rng.shuffle(kept)
+    return kept
+
+
 def take(examples: list[Example], n: int | None, seed: int) -> list[Example]:
     rng = random.Random(seed)
     shuffled = list(examples)

@@ -1,5 +1,7 @@
-"""Hub sources: the binarisation rules (pure functions, tested on hand-made rows in the
-hub's format) and the loader that applies them to a hub split."""
+"""Hub sources: the binarisation rules of the original hub tasks (pure functions, tested on
+hand-made rows in the hub's format). The EleutherAI peer's extra tasks are in `hub_eleuther`,
+its spurious-cue variants in `hub_spurious`, and where a split's rows come from (the hub or
+a local mirror) in `hub_source`."""
 
 from __future__ import annotations
 

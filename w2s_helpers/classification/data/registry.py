@@ -3,38 +3,30 @@
 A task name maps to an offline source (files in index packages), a hub dataset with its
 binarisation rule, or both; a path to a local JSONL/CSV/Parquet file works wherever a
 name does. `data_identity` says which data a name stands for, for run ids and cache keys:
-a user file by its content, never its path.
+a user file by its content, never its path. With `$W2S_HUB_DATA` set, hub tasks read
+their splits from a local mirror folder instead of the hub (see `hub_source`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ...core.fileio import require_file
 from ...core.hashing import file_sha256
 from ...core.paths import DATA_SUFFIXES
+from ...vision.names import is_image_task
 from . import hub
-from .examples import Example, balance, take, with_soft_labels
+from .examples import Example, at_rate, balance, dedup, take, with_soft_labels
 from .files import file_examples
+from .hub_source import HUB_DATA_ENV, hub_split_rows, mirror_path
 from .offline import _FILES, offline_boolq, offline_movie_polarity, offline_movie_sentiment, offline_sarcasm
+from .spec import TaskSpec
+from .tasks_hub import PEER_TASKS, SPURIOUS_TASKS
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    name: str
-    description: str
-    offline: Callable[[], tuple[list[Example], list[Example]]] | None = None
-    files: tuple[str, ...] = ()  # the packaged files the offline source reads (their sha256 pins the data)
-    hub_id: str | None = None
-    hub_config: str | None = None
-    hub_splits: tuple[str, str] = ("train", "test")  # (training pool, test)
-    hub_row: Callable[[dict, random.Random], Example] | None = None
 
 
 _SPECS = [
@@ -92,6 +84,8 @@ _SPECS = [
         hub_splits=("train", "validation"),
         hub_row=hub.sst2_example,
     ),
+    *PEER_TASKS,
+    *SPURIOUS_TASKS,
 ]
 TASKS: dict[str, TaskSpec] = {t.name: t for t in _SPECS}
 OFFLINE_TASKS = [n for n, t in TASKS.items() if t.offline is not None]
@@ -103,15 +97,13 @@ class UnknownTaskError(KeyError):
 
 
 def _hub_examples(spec: TaskSpec, seed: int) -> tuple[list[Example], list[Example]]:
-    from datasets import load_dataset
-
-    assert spec.hub_row is not None
+    assert spec.hub_id is not None and spec.hub_row is not None
     out = []
     for split in spec.hub_splits:
-        ds = load_dataset(spec.hub_id, spec.hub_config, split=split)
+        rows = hub_split_rows(spec.hub_id, spec.hub_config, split)
         # the test split's coin flips are fixed: only the training pool depends on the seed
         rng = random.Random(f"{spec.name}:{split}:{seed if split == spec.hub_splits[0] else 0}")
-        out.append([spec.hub_row(row, rng) for row in ds])
+        out.append([spec.hub_row(row, rng) for row in rows if spec.hub_keep is None or spec.hub_keep(row)])
     return out[0], out[1]
 
 
@@ -120,7 +112,10 @@ def is_file_dataset(name: str) -> bool:
 
 
 def check_dataset(name: str) -> None:
-    """Raise UnknownTaskError unless `name` is a registry task or a data file path."""
+    """Raise UnknownTaskError unless `name` is a registry task, a data file path or an image
+    task (a registered one, or a folder of class folders)."""
+    if is_image_task(name):
+        return
     if not is_file_dataset(name) and name not in TASKS:
         raise UnknownTaskError(
             f"unknown dataset {name!r}: expected one of {sorted(TASKS)} or a path to a .jsonl/.csv/.parquet file"
@@ -144,21 +139,33 @@ def resolve_source(name: str, source: str = "auto") -> str:
 def data_identity(name: str, source: str = "auto") -> str:
     """Which data `name` stands for: a file by its content's sha256 (never its path), an
     offline task by its pinned files, a hub task by its id."""
+    if is_image_task(name):
+        from ..images import task_identity
+
+        return task_identity(name)
     where = resolve_source(name, source)
     if where == "file":
         return f"file:{file_sha256(require_file(Path(name).expanduser()))}"
     spec = TASKS[name]
     if where == "offline":
         return f"offline:{name}:{','.join(sorted(h for f in spec.files for h in _FILES[f].sha256.values()))[:24]}"
-    return f"hub:{spec.hub_id}/{spec.hub_config or ''}"
+    mirror = os.environ.get(HUB_DATA_ENV)
+    if mirror:  # a local mirror stands for its files' content, not for the hub's
+        files = sorted(
+            mirror_path(mirror, spec.hub_id, spec.hub_config, s) for s in spec.hub_splits if spec.hub_id
+        )
+        return f"mirror:{name}:" + ",".join(file_sha256(f)[:16] for f in files if f.is_file())
+    return f"hub:{name}:{spec.hub_id}/{spec.hub_config or ''}"
 
 
 def task_examples(
     name: str, source: str = "auto", seed: int = 0, text_column: str = "text", label_column: str = "label"
 ) -> tuple[list[Example], list[Example], str]:
-    """Raw (train, test) examples and the source used: 'offline', 'hub' or 'file'."""
+    """(train, test) examples, each text once (a text seen with both labels is dropped) and
+    none in both splits, and the source used: 'offline', 'hub' or 'file'."""
     if is_file_dataset(name):
-        return (*file_examples(Path(name).expanduser(), text_column, label_column), "file")
+        train, test = file_examples(Path(name).expanduser(), text_column, label_column)
+        return (*disjoint(train, test), "file")
     if name not in TASKS:
         raise UnknownTaskError(
             f"unknown dataset {name!r}: expected one of {sorted(TASKS)} "
@@ -166,8 +173,15 @@ def task_examples(
         )
     spec = TASKS[name]
     if resolve_source(name, source) == "offline":
-        return (*spec.offline(), "offline")
-    return (*_hub_examples(spec, seed), "hub")
+        return (*disjoint(*spec.offline()), "offline")
+    return (*disjoint(*_hub_examples(spec, seed)), "hub")
+
+
+def disjoint(train: list[Example], test: list[Example]) -> tuple[list[Example], list[Example]]:
+    """De-duplicate each split and remove from train every text the test split has."""
+    train, test = dedup(train), dedup(test)
+    in_test = {e["id"] for e in test}
+    return [e for e in train if e["id"] not in in_test], test
 
 
 def load_task(
@@ -179,17 +193,21 @@ def load_task(
     source: str = "auto",
     text_column: str = "text",
     label_column: str = "label",
+    pos_frac: float | None = None,
 ):
     """A `datasets.DatasetDict` with train/test splits of (id, text, label, soft_label).
 
     The test split is fixed by the dataset (or by example hash), never by the seed; the
-    seed picks which training examples are used and the balancing sample.
+    seed picks which training examples are used and the balancing sample. `pos_frac`
+    subsamples both splits to that class-1 rate (an imbalanced task).
     """
     from datasets import Dataset, DatasetDict
 
     train, test, used = task_examples(name, source, seed, text_column, label_column)
     if balanced:
         train, test = balance(train, seed), balance(test, 0)
+    if pos_frac is not None:
+        train, test = at_rate(train, pos_frac, seed), at_rate(test, pos_frac, 0)
     train, test = take(train, n_train, seed), take(test, n_test, 0)
     if n_train is not None and len(train) < n_train:
         log.warning("%s: asked for %d training examples, only %d exist", name, n_train, len(train))

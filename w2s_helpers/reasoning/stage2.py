@@ -1,0 +1,83 @@
+"""Stage II: the stage-I model samples k answers per train_2 question at temperature 1; a
+majority vote (answers grouped by equivalence) gives a confidence; contrastive pairs against
+the weak model's answers train DPO or ORPO from the stage-I model."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..core import runs
+from ..core.fileio import write_json, write_jsonl
+from ..core.hashing import stable_hash
+from .config import ReasoningConfig
+from .experiment import load_splits, root_or_default, start_experiment, store
+from .pairs import build_pairs, pair_accuracy
+from .policy import Policy
+from .stage1 import final_policy, stage1
+from .stages import evaluate, strong_ceiling, weak_generations, weak_policy
+from .steps import generate, gold, sampled, train_preference
+
+log = logging.getLogger(__name__)
+
+
+def stage2(cfg: ReasoningConfig, root: str | Path | None, policies: dict) -> dict:
+    root = root_or_default(root)
+    exp = start_experiment(cfg, root)
+    splits, _ = load_splits(cfg)
+    golds = gold(splits["train_2"])
+    try:
+        start = final_policy(cfg, policies)
+    except RuntimeError as e:
+        log.warning("stage II skipped: %s", e)
+        result = {
+            "pairs": [],
+            "pair_stats": pair_accuracy([], golds, cfg.dataset),
+            "policy": None,
+            "skipped": str(e),
+        }
+        write_json(exp / "stage2.json", {k: v for k, v in result.items() if k != "policy"})
+        return result
+    samples = generate(cfg, root, start, splits["train_2"], sampled(cfg, cfg.k_samples), "train_2-sampled")
+    pairs = build_pairs(
+        weak_generations(cfg, root),
+        {r["id"]: r["responses"] for r in samples},
+        cfg.dataset,
+        seed=cfg.pair_seed,
+    )
+    pair_dir = runs.artifact_dir(store(root), "pairs", f"pairs-{start.name}", {"pairs": stable_hash(pairs)})
+    if runs.completed(pair_dir) is None:
+        runs.start(pair_dir, {"start": start.key(), "pair_seed": cfg.pair_seed, "dataset": cfg.dataset})
+        write_jsonl(pair_dir / "pairs.jsonl", pairs)
+        runs.finish(pair_dir, {"n": len(pairs)})
+    stats = pair_accuracy(pairs, golds, cfg.dataset)
+    policy = None
+    if pairs:
+        adapter = train_preference(cfg, root, start, pairs)
+        policy = Policy(f"stage2-{cfg.pref_method}", cfg.strong_model, [*start.adapters, adapter], cfg.source)
+    else:
+        log.warning("stage II: no preference pairs; nothing to train")
+    skipped = None if policy else "no preference pairs (no confident majority on any question)"
+    write_json(exp / "stage2.json", {"pair_stats": stats, "pairs_dir": pair_dir.name, "skipped": skipped})
+    return {"pairs": pairs, "pair_stats": stats, "policy": policy, "skipped": skipped}
+
+
+def methods(cfg: ReasoningConfig, root: str | Path | None = None) -> dict[str, Policy]:
+    """Every model the paper compares, in plot order (training whatever is missing)."""
+    root = root_or_default(root)
+    out = {"weak_floor": weak_policy(cfg, root)}
+    if cfg.eval_strong_zero_shot:
+        out["strong_zero_shot"] = Policy("strong", cfg.strong_model, source=cfg.source)
+    s1 = stage1(cfg, root)
+    out.update(s1["policies"])
+    s2 = stage2(cfg, root, s1["policies"])
+    if s2["policy"] is not None:
+        out[f"stage2_{cfg.pref_method}"] = s2["policy"]
+    if (ceiling := strong_ceiling(cfg, root)) is not None:
+        out["strong_ceiling"] = ceiling
+    return out
+
+
+def evaluate_all(cfg: ReasoningConfig, root: str | Path | None = None) -> list[dict]:
+    """Evaluate every method of `methods`: the rows of notebook 14's table."""
+    return [evaluate(cfg, root, name, policy) for name, policy in methods(cfg, root).items()]

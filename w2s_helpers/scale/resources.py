@@ -1,0 +1,44 @@
+"""What one job of a grid asks for, and what the machines the spec declares have."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from ..core.configs import coerce, param
+
+
+@dataclass
+class Resources:
+    """The machine a grid's jobs run on (one job per cell), as the spec declares it."""
+
+    gpus: int = param(0, "GPUs per job (0: CPU only, the offline default)")
+    gpu_memory_gb: float = param(80.0, "memory of one GPU (an H100 / A100-80GB)")
+    cpus: int = param(2, "CPU cores per job (the 2-core CI machine)")
+    memory_gb: float = param(24.0, "host memory per job")
+    timeout_min: int = param(240, "wall-clock limit per job; a killed job is retried, then reported")
+    partition: str | None = param(None, "Slurm partition (submitit's slurm_partition)")
+    slurm_extra: dict = param({}, "more submitit slurm_* parameters, e.g. {account: ..., qos: ...}")
+
+    def __post_init__(self) -> None:
+        coerce(self)
+        if self.gpus < 0 or self.cpus < 1 or self.gpu_memory_gb <= 0 or self.memory_gb <= 0:
+            raise ValueError("resources: gpus >= 0, cpus >= 1 and positive memory sizes")
+
+    def describe(self) -> str:
+        gpu = f"{self.gpus}x{self.gpu_memory_gb:g}GB GPU" if self.gpus else "no GPU"
+        return f"{gpu}, {self.cpus} CPU, {self.memory_gb:g}GB RAM, {self.timeout_min} min"
+
+
+@dataclass
+class Execution:
+    """How a grid runs, shared by both flows' grid specs (its fields come last in each)."""
+
+    executor: Literal["local", "slurm", "submitit-local"] = param(
+        "local", "local: this process; slurm: one submitit job per cell on a cluster"
+    )
+    resources: dict = param({}, "what each job gets and the machines have (Resources fields)")
+    retries: int = param(1, "a failed or killed job is resubmitted this many times, then reported")
+    tracking: Literal["none", "wandb", "tensorboard"] = param(
+        "none", "log the grid's progress (and every trainer, via report_to); nothing is sent unless set"
+    )

@@ -1,0 +1,47 @@
+"""What one model of the zoo is: its family, size, sources and the frozen-feature recipe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .packages import PackagedFile
+
+Family = Literal["encoder", "causal"]
+Source = Literal["auto", "offline", "hub"]
+SOURCES = ("auto", "offline", "hub")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One entry of the zoo.
+
+    pooling / probe_layer: the frozen-feature recipe that probed best on the CPU (see
+    docs/FINDINGS.md): mean pooling for encoders, last real token for causal LMs, and the
+    middle layer (fraction of depth) for both, which also halves the forward pass.
+    """
+
+    name: str
+    family: Family
+    params_m: float  # parameters in millions: what memory estimates start from
+    hub_id: str | None = None
+    revision: str = "main"  # hub revision; pin a commit for exact reproduction
+    trust_remote_code: bool = False  # checkpoints with custom modelling code (Qwen-1 ladder)
+    offline: PackagedFile | None = None
+    offline_format: Literal["folder", "zip", "gguf"] | None = None
+    pooling: Literal["mean", "last", "cls"] = "mean"
+    probe_layer: float = 0.5
+    lr: float = 5e-5  # reference: 5e-5 for gpt2-size models, 1e-5 for larger
+    random_config: dict[str, Any] = field(default_factory=dict)
+    dtype: str = "bfloat16"  # the weights' dtype on a GPU (the checkpoints' own; fp32 on a CPU)
+    hidden: int = 0  # width and depth: what activation and KV-cache estimates start from
+    layers: int = 0
+    kv_frac: float = 1.0  # key/value heads over query heads (grouped-query attention caches less)
+
+    @property
+    def is_random(self) -> bool:
+        return bool(self.random_config)
+
+
+def _gguf(packages: tuple[str, ...], member: str, sha: str, file: str) -> PackagedFile:
+    return PackagedFile(packages=packages, member=member, sha256={file: sha})
