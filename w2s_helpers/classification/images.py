@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..vision import cifar10, image_features, image_folder, image_logits, split
-from ..vision.data import ImageSet
+from ..vision.data import ImageSet, is_test_id
 from ..vision.names import IMAGE_TASKS, split_model_name
 from ..vision.zoo import get_image_spec
 from ..vision.zoo import identity as image_identity
@@ -37,7 +37,7 @@ def load_image_task(name: str, n_train: int, n_test: int, seed: int):
     from datasets import Dataset, DatasetDict
 
     images = image_task(name)
-    n_train = min(n_train, sum(not _test(i) for i in images.ids))
+    n_train = min(n_train, sum(not is_test_id(i) for i in images.ids))
     train, test = split(images, seed=seed, n_train=n_train, n_test=n_test)
     k = len(images.classes)
 
@@ -55,12 +55,6 @@ def load_image_task(name: str, n_train: int, n_test: int, seed: int):
     index = {i: n for n, i in enumerate(images.ids)}
     pool = images.subset([index[i] for i in (*train.ids, *test.ids)], f"{name}:pool")
     return DatasetDict(train=Dataset.from_list(rows(train)), test=Dataset.from_list(rows(test))), pool
-
-
-def _test(image_id: str) -> bool:
-    from ..vision.data import is_test_id
-
-    return is_test_id(image_id)
 
 
 class ImageFeatures:

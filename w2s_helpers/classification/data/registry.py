@@ -18,9 +18,17 @@ from ...core.fileio import require_file
 from ...core.hashing import file_sha256
 from ...core.paths import DATA_SUFFIXES
 from ...vision.names import is_image_task
-from . import hub
 from .examples import Example, at_rate, balance, dedup, take, with_soft_labels
 from .files import file_examples
+from .hub import (
+    amazon_polarity_example,
+    anthropic_hh_example,
+    anthropic_hh_pairwise_example,
+    boolq_hub_example,
+    cosmos_qa_example,
+    sciq_example,
+    sst2_example,
+)
 from .hub_source import HUB_DATA_ENV, hub_split_rows, mirror_path
 from .offline import _FILES, offline_boolq, offline_movie_polarity, offline_movie_sentiment, offline_sarcasm
 from .spec import TaskSpec
@@ -37,7 +45,7 @@ _SPECS = [
         ("boolq_combined", "boolq_dev"),
         "google/boolq",
         hub_splits=("train", "validation"),
-        hub_row=hub.boolq_hub_example,
+        hub_row=boolq_hub_example,
     ),
     TaskSpec(
         "movie_sentiment",
@@ -49,40 +57,38 @@ _SPECS = [
         "movie_polarity", "Pang & Lee movie-review sentences (offline)", offline_movie_polarity, ("pang_lee",)
     ),
     TaskSpec("sarcasm", "sarcastic vs sincere headlines (offline)", offline_sarcasm, ("sarcasm",)),
-    TaskSpec(
-        "sciq", "science QA, correct answer vs distractor", hub_id="allenai/sciq", hub_row=hub.sciq_example
-    ),
+    TaskSpec("sciq", "science QA, correct answer vs distractor", hub_id="allenai/sciq", hub_row=sciq_example),
     TaskSpec(
         "amazon_polarity",
         "Amazon review polarity",
         hub_id="fancyzhx/amazon_polarity",
-        hub_row=hub.amazon_polarity_example,
+        hub_row=amazon_polarity_example,
     ),
     TaskSpec(
         "cosmos_qa",
         "commonsense reading comprehension, true vs wrong answer",
         hub_id="allenai/cosmos_qa",
         hub_splits=("train", "validation"),
-        hub_row=hub.cosmos_qa_example,
+        hub_row=cosmos_qa_example,
     ),
     TaskSpec(
         "anthropic_hh",
         "HH-RLHF, chosen or rejected shown alone",
         hub_id="Anthropic/hh-rlhf",
-        hub_row=hub.anthropic_hh_example,
+        hub_row=anthropic_hh_example,
     ),
     TaskSpec(
         "anthropic_hh_pairwise",
         "HH-RLHF, both responses, which is chosen",
         hub_id="Anthropic/hh-rlhf",
-        hub_row=hub.anthropic_hh_pairwise_example,
+        hub_row=anthropic_hh_pairwise_example,
     ),
     TaskSpec(
         "sst2",
         "Stanford sentiment treebank (binary)",
         hub_id="stanfordnlp/sst2",
         hub_splits=("train", "validation"),
-        hub_row=hub.sst2_example,
+        hub_row=sst2_example,
     ),
     *PEER_TASKS,
     *SPURIOUS_TASKS,
