@@ -23,7 +23,7 @@ _API = {
     "extract_answer": "w2s_helpers.reasoning.answers",
     "is_equiv": "w2s_helpers.reasoning.answers",
     "get_loss": "w2s_helpers.classification.losses",
-    "pgr": "w2s_helpers.classification.metrics",
+    "pgr": "w2s_helpers.core.stats",
     "ClassificationConfig": "w2s_helpers.classification.config",
     "GridSpec": "w2s_helpers.classification.config",
     "ReasoningConfig": "w2s_helpers.reasoning.config",

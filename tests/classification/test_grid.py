@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, tiny_grid
-from w2s_helpers.classification import grid, stages
+from w2s_helpers.classification import flow, grid, stages
 from w2s_helpers.core import runs
+from w2s_helpers.grid.spec import SpecError
 
 pytestmark = pytest.mark.zoo  # real offline data (movie_polarity, gsm8k) from the package index
 
@@ -32,7 +33,7 @@ def no_training(monkeypatch):
         ("losses", ["xent", "hinge"], "losses: unknown loss 'hinge'"),
         ("pairs", [["tiny-random-llama", "tiny-random-bert"]], "weak model 'tiny-random-llama' is not below"),
         ("base", {"mode": "finetune"}, "base/sweep: mode: .finetune.; expected one of"),
-        ("base", {"epoch": 2}, r"base/sweep: unknown field\(s\) \[.epoch.\]"),
+        ("base", {"epoch": 2}, r"base: unknown field\(s\) \[.epoch.\]"),
     ],
 )
 def test_bad_specs_fail_before_training(tmp_path, no_training, field, value, match):
@@ -41,16 +42,16 @@ def test_bad_specs_fail_before_training(tmp_path, no_training, field, value, mat
     import yaml
 
     path.write_text(yaml.safe_dump(dataclasses.asdict(spec)))
-    with pytest.raises(grid.GridSpecError, match=match) as e:
-        grid.load_spec(path)
+    with pytest.raises(SpecError, match=match) as e:
+        flow.load_spec(path)
     assert "bad.yaml" in str(e.value)
 
 
 def test_unknown_spec_field(tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text("datasets: [sarcasm]\nladder: [minilm-l6]\n")
-    with pytest.raises(grid.GridSpecError, match=r"unknown field\(s\) \['ladder'\]"):
-        grid.load_spec(path)
+    with pytest.raises(SpecError, match=r"unknown field\(s\) \['ladder'\]"):
+        flow.load_spec(path)
 
 
 def test_expansion_counts(tmp_path):
@@ -61,7 +62,7 @@ def test_expansion_counts(tmp_path):
     # no ground truth has finished yet: every pair is blocked, none runs
     none, blocked = grid.transfer_cell(spec, "", "movie_polarity", tmp_path, papermill=False)
     assert none is None and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
-    assert grid.plan(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
+    assert grid.run_counts(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
 
 
 def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkeypatch):
@@ -77,7 +78,7 @@ def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkey
 
     monkeypatch.setattr(runs, "finish", killed_on_third)
     with pytest.raises(KeyboardInterrupt):
-        grid.run_grid(spec, tmp_path, papermill=False, plot=False)
+        flow.run_grid(spec, tmp_path, papermill=False, plot=False)
     done = {p.parent.name: p.stat().st_mtime_ns for p in tmp_path.glob("runs/*/result.json")}
     assert len(done) == 2
     killed = Path(calls[2])
@@ -93,7 +94,7 @@ def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkey
         return real_run(cfg, root, force)
 
     monkeypatch.setattr(stages, "run", spy)
-    grid.run_grid(spec, tmp_path, papermill=False, plot=False)
+    flow.run_grid(spec, tmp_path, papermill=False, plot=False)
     results = {p.parent.name: p.stat().st_mtime_ns for p in tmp_path.glob("runs/*/result.json")}
     assert len(results) == 4 + 4  # 2 models x 2 seeds gt, 1 pair x 2 seeds x 2 losses
     assert all(results[k] == v for k, v in done.items())  # finished runs untouched
@@ -109,7 +110,7 @@ def test_same_seed_same_numbers(tmp_path):
 
 def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
     """The documented full-fine-tuning spec, with its ladder swapped for tiny models."""
-    spec = grid.load_spec(REPO / "grids" / "paper_gpu.yaml")
+    spec = flow.load_spec(REPO / "grids" / "paper_gpu.yaml")
     assert spec.base["mode"] == "full" and "gpt2" in spec.models and spec.base["distributed"] == "fsdp"
     tiny = dataclasses.replace(
         spec,
@@ -129,7 +130,7 @@ def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
             "distributed": "none",  # the spec's FSDP over 8 GPUs: one CPU process here
         },
     )
-    root = grid.run_grid(grid.validate(tiny), tmp_path, papermill=False)
+    root = flow.run_grid(flow.validate(tiny), tmp_path, papermill=False)
     table = (root / "transfer.csv").read_text()
     assert "tiny-random-gpt2" in table and (root / "accuracy.png").exists()
 
@@ -137,13 +138,13 @@ def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
 def test_sweep_runs_every_setting_and_plots_pgr_against_it(tmp_path):
     spec = tiny_spec(seeds=[0], losses=["xent"], sweep={"epochs": [1.0, 3.0]})
     assert [tag for tag, _ in grid.variants(spec)] == ["__epochs1.0", "__epochs3.0"]
-    assert grid.plan(spec) == {"gt_runs": 4, "transfer_runs": 2}
-    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    assert grid.run_counts(spec) == {"gt_runs": 4, "transfer_runs": 2}
+    root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     summary = (root / "median_pgr.csv").read_text().splitlines()
     assert summary[0].startswith("dataset,epochs,method")
     assert (root / "pgr_vs_epochs.png").exists()
-    with pytest.raises(grid.GridSpecError, match="sweep: 'seed'"):
-        grid.validate(tiny_spec(sweep={"seed": [1, 2]}))
+    with pytest.raises(SpecError, match="sweep: 'seed'"):
+        flow.validate(tiny_spec(sweep={"seed": [1, 2]}))
 
 
 def test_aux_coef_in_base_and_sweep_still_gives_pgr(tmp_path):
@@ -155,7 +156,7 @@ def test_aux_coef_in_base_and_sweep_still_gives_pgr(tmp_path):
         base={"n_train": 120, "n_test": 60, "epochs": 1.0, "warmup_frac": 0.2},
         sweep={"aux_coef": [0.5, 0.75]},
     )
-    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     import pandas as pd
 
     tr = pd.read_csv(root / "transfer.csv")
@@ -169,16 +170,16 @@ def test_methods_name_the_baselines(tmp_path):
         seeds=[0],
         methods=[{"loss": "xent"}, {"loss": "xent", "relabel": "knn", "knn_k": 5}, {"loss": "window"}],
     )
-    assert grid.plan(spec) == {"gt_runs": 2, "transfer_runs": 3}
-    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    assert grid.run_counts(spec) == {"gt_runs": 2, "transfer_runs": 3}
+    root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     import pandas as pd
 
     tr = pd.read_csv(root / "transfer.csv")
     assert sorted(tr["method"]) == ["window(0.15)", "xent", "xent + knn relabel"]
-    with pytest.raises(grid.GridSpecError, match="methods"):
-        grid.validate(tiny_spec(methods=[{"model": "x"}]))
-    with pytest.raises(grid.GridSpecError, match="relabel"):
-        grid.validate(tiny_spec(methods=[{"relabel": "svm"}]))
+    with pytest.raises(SpecError, match="methods"):
+        flow.validate(tiny_spec(methods=[{"model": "x"}]))
+    with pytest.raises(SpecError, match="relabel"):
+        flow.validate(tiny_spec(methods=[{"relabel": "svm"}]))
 
 
 def test_slurm_without_sbatch_is_refused_before_any_work(tmp_path, no_training):
@@ -187,5 +188,5 @@ def test_slurm_without_sbatch_is_refused_before_any_work(tmp_path, no_training):
     if shutil.which("sbatch"):
         pytest.skip("a Slurm machine")
     with pytest.raises(ValueError, match="no `sbatch`"):
-        grid.run_grid(tiny_spec(executor="slurm"), tmp_path / "g")
+        flow.run_grid(tiny_spec(executor="slurm"), tmp_path / "g")
     assert not (tmp_path / "g" / "runs").exists()

@@ -3,7 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from w2s_helpers.classification.metrics import accuracy, auroc, pgr
+from w2s_helpers.classification.metrics import accuracy, auroc
+from w2s_helpers.core.stats import pgr
 
 
 def test_pgr_and_validity_rule():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from w2s_helpers.classification import grid, report
+from w2s_helpers.classification import flow, report
 from w2s_helpers.classification.config import GridSpec
 
 pytestmark = [pytest.mark.slow, pytest.mark.zoo]
@@ -20,7 +20,7 @@ def test_real_weak_to_strong_generalization(tmp_path):
         order_by="gt_accuracy",
         base={"n_train": 3000, "n_test": 800},
     )
-    root = grid.run_grid(grid.validate(spec), tmp_path, papermill=False)
+    root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     runs = report.gather(root)
     gt = report.gt_table(runs).set_index("model")["mean"]
     assert gt.max() - gt.min() > 0.03, gt

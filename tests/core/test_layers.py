@@ -12,7 +12,16 @@ from conftest import REPO
 
 PKG = REPO / "w2s_helpers"
 # a module may import its own layer and the ones below it, never a higher one
-LAYERS = {"core": 0, "zoo": 1, "vision": 2, "scale": 2, "classification": 3, "reasoning": 3, "cli": 4}
+LAYERS = {
+    "core": 0,
+    "zoo": 1,
+    "vision": 2,
+    "scale": 2,
+    "grid": 3,
+    "classification": 4,
+    "reasoning": 4,
+    "cli": 5,
+}
 
 
 def _imports(path: Path) -> set[str]:

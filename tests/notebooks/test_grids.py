@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from conftest import TINY_REASONING, tiny_grid, write_replay_rows
-from w2s_helpers.classification import grid
+from w2s_helpers.classification import flow
 from w2s_helpers.cli.main import main
-from w2s_helpers.core.cells import GridFailed
+from w2s_helpers.core import runs
+from w2s_helpers.grid.cells import GridFailed
 
 pytestmark = pytest.mark.zoo  # real offline data (movie_polarity, gsm8k) from the package index
 
@@ -21,7 +22,7 @@ def tiny_spec(**kw):
 def test_classification_grid_runs_the_three_notebooks(tmp_path):
     """A tiny-model grid drives 01, 02 and 03 through papermill; a second call skips all."""
     spec = tiny_spec()
-    root = grid.run_grid(spec, tmp_path)
+    root = flow.run_grid(spec, tmp_path)
     executed = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb"))
     # one kernel per notebook per dataset: 01 runs the whole ladder, 02 every pair
     assert executed == [
@@ -34,7 +35,7 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
     for f in ("accuracy.png", "pgr.png", "median_pgr.md", "transfer.csv", "runs.csv"):
         assert (root / f).exists(), f
     mtimes = {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
-    grid.run_grid(spec, root, plot=False)
+    flow.run_grid(spec, root, plot=False)
     assert mtimes == {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
 
 
@@ -47,7 +48,7 @@ def test_a_failing_cell_does_not_stop_the_grid(tmp_path):
     (broken / "config.json").write_text(json.dumps({"model_type": "bert", "architectures": ["BertModel"]}))
     spec = tiny_spec(models=["tiny-random-bert", str(broken), "tiny-random-llama"], order_by="ladder")
     with pytest.raises(GridFailed) as e:
-        grid.run_grid(spec, tmp_path / "grid")
+        flow.run_grid(spec, tmp_path / "grid")
     status = {o.key: o.status for o in e.value.outcomes}
     assert status["movie_polarity__gt"] == "failed"
     assert status["movie_polarity__tiny-random-bert__to__broken-model"] == "blocked"
@@ -66,7 +67,7 @@ def test_report_draws_with_no_valid_pgr(tmp_path):
     from w2s_helpers.classification import report
 
     spec = tiny_spec(models=["tiny-random-llama", "tiny-random-gpt2"], losses=["xent"], order_by="ladder")
-    root = grid.run_grid(spec, tmp_path, papermill=False, plot=False)
+    root = flow.run_grid(spec, tmp_path, papermill=False, plot=False)
     tr = pd.DataFrame(report.transfer_table(report.gather(root)))
     tr["pgr"] = float("nan")
     fig = report.pgr_plot(tr)
@@ -79,6 +80,7 @@ def test_report_draws_with_no_valid_pgr(tmp_path):
 def test_reasoning_grid_end_to_end(tmp_path):
     """10 -> 11 -> 12 -> 13 -> 14 -> 19 on tiny models through papermill, with replayed
     weak/strong answers so that stage I has a non-empty consistent subset."""
+    from w2s_helpers.reasoning import flow as rflow
     from w2s_helpers.reasoning import grid as rgrid
     from w2s_helpers.reasoning.config import ReasoningGridSpec
     from w2s_helpers.reasoning.experiment import load_splits
@@ -88,8 +90,8 @@ def test_reasoning_grid_end_to_end(tmp_path):
     spec = ReasoningGridSpec(name="r", pairs=[[TINY_REASONING[m] for m in models]], base=base)
     questions = load_splits(rgrid.configs(spec)[0])[0]["train_2"]
     spec.base.update(write_replay_rows(tmp_path, questions))
-    root = rgrid.run_reasoning_grid(rgrid.validate(spec), tmp_path / "grid")
-    (done,) = rgrid.gather(root)
+    root = rflow.run_grid(rflow.validate(spec), tmp_path / "grid")
+    (done,) = [runs.completed(p.parent) for p in root.glob("experiments/*/result.json")]
     methods = [r["method"] for r in done["accuracy"]]
     assert methods == [
         "weak_floor",
@@ -144,5 +146,5 @@ def test_relative_paths_resolve_against_the_spec_folder(tmp_path, monkeypatch):
         "datasets: [data/mine.jsonl]\nmodels: [tiny-random-bert, tiny-random-llama]\nseeds: [0]\n"
     )
     monkeypatch.chdir(tmp_path)  # not the spec's folder
-    spec = grid.load_spec(spec_path)
+    spec = flow.load_spec(spec_path)
     assert spec.datasets == [str(tmp_path / "specs" / "data" / "mine.jsonl")]

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import REPO, TINY_REASONING, write_replay_rows
-from w2s_helpers.cli.pipelines import PIPELINES, ZOO
+from w2s_helpers.cli.pipelines import FLOWS, ZOO
 from w2s_helpers.core.notebooks import cell_drift, notebook_metrics, run_notebook
 
-SPECS = [ZOO, *(s for make in PIPELINES.values() for s in make().notebooks())]
+SPECS = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks())]
 
 pytestmark = pytest.mark.zoo  # real offline data (movie_polarity, gsm8k) from the package index
 
@@ -99,7 +99,10 @@ def reasoning_params(tmp_path_factory):
 
 
 def _run(stem, params):
-    return notebook_metrics(run_notebook(stem, params["run_root"] + "/nb", params))
+    from w2s_helpers.reasoning.config import ReasoningConfig
+
+    # the cells show each stage's own knobs; papermill sets any other config field
+    return notebook_metrics(run_notebook(stem, params["run_root"] + "/nb", params, config=ReasoningConfig))
 
 
 def test_10_weak_sft(reasoning_params):
@@ -138,7 +141,14 @@ def test_14_eval(reasoning_params):
 
 
 def test_19_plot_reasoning(reasoning_params, tmp_path):
-    out = run_notebook("19", tmp_path, {**reasoning_params, "out_dir": str(tmp_path)})
+    """The report reads the experiment the stages wrote, its config given by a recipe file
+    (the way a person keeps one config across the stage notebooks)."""
+    import yaml
+
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(yaml.safe_dump({k: v for k, v in reasoning_params.items() if k != "run_root"}))
+    params = {"recipe": str(recipe), "run_root": reasoning_params["run_root"], "out_dir": str(tmp_path)}
+    out = run_notebook("19", tmp_path, params)
     m = notebook_metrics(out)
     assert [r["method"] for r in m["accuracy"]] == [
         "weak_floor",

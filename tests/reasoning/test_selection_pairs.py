@@ -228,7 +228,7 @@ def test_accuracy_pass_at_k_and_majority():
 
 
 def test_reasoning_pgr_validity():
-    from w2s_helpers.reasoning.evaluation import pgr
+    from w2s_helpers import pgr
 
-    assert pgr(0.6, 0.2, 1.0) == pytest.approx(0.5)
-    assert pgr(0.6, 0.5, 0.5) != pgr(0.6, 0.5, 0.5)  # NaN: the ceiling is not above the floor
+    assert pgr(0.2, 1.0, 0.6) == pytest.approx(0.5)  # (floor, ceiling, method)
+    assert pgr(0.5, 0.5, 0.6) != pgr(0.5, 0.5, 0.6)  # NaN: the ceiling is not above the floor

@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO
 from w2s_helpers.cli.main import main
 from w2s_helpers.cli.pipelines import plan
+from w2s_helpers.grid.plan import PlanError
 from w2s_helpers.scale import memory
-from w2s_helpers.scale.plan import PlanError
 from w2s_helpers.scale.resources import Resources
 from w2s_helpers.zoo import get_spec
 

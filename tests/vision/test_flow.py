@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from w2s_helpers.classification import grid
+from w2s_helpers.classification import flow
 from w2s_helpers.classification.config import GridSpec
 from w2s_helpers.classification.losses import get_loss
 from w2s_helpers.classification.metrics import accuracy, auroc, hard_labels
@@ -78,7 +78,7 @@ def test_tiny_vision_grid_through_papermill(tmp_path):
         seeds=[0],
         base={"n_train": 200, "n_test": 100, "epochs": 2.0},
     )
-    root = grid.run_grid(grid.validate(spec), tmp_path)
+    root = flow.run_grid(flow.validate(spec), tmp_path)
     assert (root / "notebooks" / "cifar10__gt" / "01_ground_truth.ipynb").exists()
     runs = pd.read_csv(root / "runs.csv")
     gt = runs[runs["kind"] == "gt"]

@@ -1,22 +1,23 @@
 """Every config type of the classification flow: one run, and a grid of runs.
 
 Field names are the notebooks' parameter names and the grid specs' keys. Each field says
-why its default is what it is. A run's identity hashes exactly what changes its result:
-the data by content (a user file's sha256, never its path) and each model by the weights
-it loads (offline GGUF and hub weights are different runs).
+why its default is what it is, and whether and when it changes a run's result: the run id
+hashes exactly those fields (`core.configs.identity`), the data by content (a user file's
+sha256, never its path) and each model by the weights it loads (offline GGUF and hub
+weights are different runs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from ..core.configs import ConfigError, coerce, param, to_dict
-from ..core.dist import effective_dtype
+from ..core.compute import Compute
+from ..core.configs import ConfigError, coerce, identity, param, to_dict
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
-from ..scale.resources import Execution
+from ..grid.spec import GridSpecBase
 from ..vision.names import is_image_model, is_image_task
 
 Mode = Literal["probe", "full", "lora"]
@@ -27,13 +28,47 @@ PROBES = ("none", "knn", "logreg", "topo")  # weak-label improvement on the stro
 RUN_FIELDS = ("model", "weak_model", "loss", "seed")  # what varies inside one recipe
 
 
+def _data_key(dataset: str, cfg: Any) -> str:
+    from .data import data_identity
+
+    return data_identity(dataset, cfg.source)
+
+
+def _model_key(model: str | None, cfg: Any) -> str | None:
+    return None if model is None else any_model_identity(model, cfg.source)
+
+
+def _transfer(cfg: Any) -> bool:
+    return cfg.weak_model is not None
+
+
+def _confidence_loss(cfg: Any) -> bool:
+    return cfg.loss in ("logconf", "entropy")
+
+
+def _uses_neighbours(cfg: Any) -> bool:
+    return _transfer(cfg) and bool({"knn", "topo"} & {cfg.relabel, cfg.filter})
+
+
+def _file_dataset(cfg: Any) -> bool:
+    from .data import is_file_dataset
+
+    return is_file_dataset(cfg.dataset)
+
+
 @dataclass
-class ClassificationConfig:
+class ClassificationConfig(Compute):
     """One training run: ground truth (weak_model is None) or weak-to-strong transfer."""
 
-    dataset: str = param("movie_sentiment", "registry name or a path to a .jsonl/.csv/.parquet file")
-    model: str = param("minilm-l6", "the model trained here (the strong student in a transfer run)")
-    weak_model: str | None = param(None, "set for a transfer run: whose soft labels train `model`")
+    dataset: str = param(
+        "movie_sentiment", "registry name or a path to a .jsonl/.csv/.parquet file", key=_data_key, path=True
+    )
+    model: str = param(
+        "minilm-l6", "the model trained here (the strong student in a transfer run)", key=_model_key
+    )
+    weak_model: str | None = param(
+        None, "set for a transfer run: whose soft labels train `model`", key=_model_key
+    )
     loss: str = param("xent", "xent | logconf | product | kl | entropy | window; ground-truth runs use xent")
     seed: int = param(0, "the half split, initialisation and batch order")
     data_seed: int = param(0, "which examples form the pool; fixed across seeds so features are shared")
@@ -52,56 +87,70 @@ class ClassificationConfig:
         128, "tokens; longer texts are truncated for probe features, dropped when fine-tuning"
     )
     layer: float | None = param(
-        None, "probe features at this fraction of depth in (0, 1]; None: registry default"
+        None,
+        "probe features at this fraction of depth in (0, 1]; None: registry default",
+        when=lambda c: c.mode == "probe",
     )
-    layer_index: int | None = param(None, "or at this block (hidden_states[k], 1-based); overrides `layer`")
+    layer_index: int | None = param(
+        None,
+        "or at this block (hidden_states[k], 1-based); overrides `layer`",
+        when=lambda c: c.mode == "probe",
+    )
     pooling: Pooling | None = param(
         None, "mean | last | cls; None: registry default (mean encoders, last causal)"
     )
-    eval_every: int = param(0, "evaluate on validation and test every N steps; 0: about 20 times a run")
+    # evaluating during training changes the curves, not the result, unless it picks the step
+    eval_every: int = param(
+        0,
+        "evaluate on validation and test every N steps; 0: about 20 times a run",
+        when=lambda c: c.early_stop,
+    )
     early_stop: bool = param(
         False, "keep the step with the best validation AUROC (off: the paper's last step)"
     )
-    aux_coef: float = param(0.5, "logconf / entropy mixing weight (the paper: up to 0.75 for big gaps)")
-    warmup_frac: float = param(0.1, "logconf ramps its weight linearly over this fraction of training")
+    aux_coef: float = param(
+        0.5, "logconf / entropy mixing weight (the paper: up to 0.75 for big gaps)", when=_confidence_loss
+    )
+    warmup_frac: float = param(
+        0.1, "logconf ramps its weight linearly over this fraction of training", when=_confidence_loss
+    )
     balance_batch: bool = param(
-        False, "logconf / entropy: centre the weak labels' log-odds per batch (EleutherAI)"
+        False,
+        "logconf / entropy: centre the weak labels' log-odds per batch (EleutherAI)",
+        when=_confidence_loss,
     )
     window_radius: float | Literal["midweak"] = param(
-        0.15, "window loss: learn where the student's top p is below 0.5 + this"
+        0.15,
+        "window loss: learn where the student's top p is below 0.5 + this",
+        when=lambda c: c.loss == "window",
     )
     relabel: Literal["none", "knn", "logreg", "topo"] = param(
-        "none", "replace weak labels by a probe's on strong features"
+        "none", "replace weak labels by a probe's on strong features", when=_transfer
     )
     filter: Literal["none", "knn", "logreg", "topo"] = param(
-        "none", "drop the weak labels a probe disagrees with most"
+        "none", "drop the weak labels a probe disagrees with most", when=_transfer
     )
-    contamination: float = param(0.1, "filter: the share of weak labels dropped (EleutherAI's default)")
-    knn_k: int = param(50, "neighbours of the kNN and topological probes (EleutherAI's default)")
-    s2s_iters: int = param(0, "strong-to-strong rounds: the student relabels half 2 and a fresh one trains")
+    contamination: float = param(
+        0.1,
+        "filter: the share of weak labels dropped (EleutherAI's default)",
+        when=lambda c: _transfer(c) and c.filter != "none",
+    )
+    knn_k: int = param(
+        50, "neighbours of the kNN and topological probes (EleutherAI's default)", when=_uses_neighbours
+    )
+    s2s_iters: int = param(
+        0, "strong-to-strong rounds: the student relabels half 2 and a fresh one trains", when=_transfer
+    )
     head: Literal["probe", "pretrained"] = param(
         "probe", "images: pretrained: the model's own classifier labels (the reference's AlexNet)"
     )
-    lora_r: int = param(8, "LoRA rank, for the lora mode")
-    source: Literal["auto", "offline", "hub"] = param("auto", "auto: the offline package where one exists")
-    dtype: Literal["auto", "bfloat16", "float16", "float32"] = param(
-        "auto", "auto: bf16 on a GPU (the paper scale), fp32 on a CPU"
-    )
-    gradient_checkpointing: bool = param(False, "full / lora: recompute activations (big models, long texts)")
-    load_in_4bit: bool = param(False, "lora: 4-bit NF4 base weights (QLoRA, bitsandbytes, GPU only)")
-    device_map: str | None = param(None, "'auto': spread a model too big for one GPU over the node's GPUs")
-    distributed: Literal["none", "ddp", "fsdp"] = param(
-        "none", "full / lora over `num_processes` GPUs through accelerate; fsdp shards weights + Adam"
-    )
-    num_processes: int = param(1, "processes (GPUs) a distributed run is launched on")
-    report_to: Literal["none", "wandb", "tensorboard"] = param(
-        "none", "experiment tracking through the HF Trainer; nothing is sent unless set"
-    )
-    text_column: str = param("text", "your own file: its text column")
-    label_column: str = param("label", "your own file: its label column")
+    lora_r: int = param(8, "LoRA rank, for the lora mode", when=lambda c: c.mode == "lora")
+    text_column: str = param("text", "your own file: its text column", when=_file_dataset)
+    label_column: str = param("label", "your own file: its label column", when=_file_dataset)
 
     def __post_init__(self) -> None:
         coerce(self)
+        self.check_compute()
         self.dataset = resolve_data_path(self.dataset)
         self.model = resolve_model_path(self.model)
         if self.weak_model is not None:
@@ -128,8 +177,6 @@ class ClassificationConfig:
             raise ConfigError("load_in_4bit: QLoRA trains adapters on 4-bit weights; set mode='lora'")
         if self.distributed != "none" and self.mode == "probe":
             raise ConfigError("distributed: a linear probe trains on one device; use mode 'full' or 'lora'")
-        if self.num_processes < 1:
-            raise ConfigError(f"num_processes: {self.num_processes}; at least 1")
         if not 0 < self.val_frac < 0.5:
             raise ConfigError(f"val_frac: {self.val_frac}; a share of each half in (0, 0.5)")
         if self.pos_frac is not None and not 0 < self.pos_frac < 1:
@@ -147,46 +194,8 @@ class ClassificationConfig:
         return to_dict(self)
 
     def identity(self) -> dict:
-        """The fields that change this run's result, data and models by what they load."""
-        from .data import data_identity, is_file_dataset
-
-        d = self.to_dict()
-        if self.loss not in ("logconf", "entropy"):
-            d.pop("aux_coef"), d.pop("warmup_frac"), d.pop("balance_batch")
-        if self.loss != "window":
-            d.pop("window_radius")
-        if self.kind == "gt":
-            for k in ("relabel", "filter", "contamination", "knn_k", "s2s_iters"):
-                d.pop(k)
-        else:
-            if self.filter == "none":
-                d.pop("contamination")
-            if "knn" not in (self.relabel, self.filter) and "topo" not in (self.relabel, self.filter):
-                d.pop("knn_k")
-        if not self.early_stop:
-            d.pop("eval_every")  # evaluating during training changes the curves, not the result
-        if self.mode != "lora":
-            d.pop("lora_r")
-        if self.mode != "probe":
-            d.pop("layer"), d.pop("layer_index")
-        if not is_file_dataset(self.dataset):  # registry datasets have fixed columns
-            d.pop("text_column"), d.pop("label_column")
-        d["dataset"] = data_identity(self.dataset, self.source)
-        d["model"] = any_model_identity(self.model, self.source)
-        if self.weak_model is not None:
-            d["weak_model"] = any_model_identity(self.weak_model, self.source)
-        if self.head == "probe":
-            d.pop("head")  # the default: run ids from before the field existed hold
-        d.pop("source")  # in the identities above
-        # where and how the work runs, not what it computes
-        for k in ("gradient_checkpointing", "device_map", "distributed", "num_processes", "report_to"):
-            d.pop(k)
-        d["dtype"] = effective_dtype(self.dtype)
-        if d["dtype"] == "float32":  # the CPU default: run ids from before the field existed hold
-            d.pop("dtype")
-        if not self.load_in_4bit:
-            d.pop("load_in_4bit")
-        return d
+        """The fields that change this run's result, as their declarations say."""
+        return identity(self)
 
     def slug(self) -> str:
         who = self.model if self.weak_model is None else f"{self.weak_model}_to_{self.model}_{self.loss}"
@@ -249,23 +258,25 @@ def default_run_root(cfg: ClassificationConfig) -> Path:
 
 
 @dataclass
-class GridSpec(Execution):
-    """A sweep: datasets x ladder x losses x seeds; every gt run once, every pair once."""
+class ClassificationGridSpec(GridSpecBase):
+    """A sweep: datasets x ladder x methods x seeds; every gt run once, every pair once."""
 
-    name: str = param("grid", "results land in results/<name>/")
-    datasets: list[str] = param(["movie_sentiment"], "registry names or data files")
-    models: list[str] = param(["minilm-l6", "mpnet-base"], "the ladder, weak to strong as declared")
-    losses: list[str] = param(["xent", "logconf"], "each pair trains once per loss")
-    seeds: list[int] = param([0, 1, 2], "seed-to-seed PGR spread is 0.05-0.2: three seeds at least")
-    order_by: Literal["ladder", "gt_accuracy"] = param(
-        "ladder", "gt_accuracy: reorder the ladder after gt runs"
+    models: list[str] = param(
+        ["minilm-l6", "mpnet-base"], "the ladder, weak to strong as declared", path=True
     )
-    pairs: list[list[str]] | None = param(None, "explicit (weak, strong) pairs; default: every weak < strong")
-    base: dict = param({}, "ClassificationConfig fields shared by every run")
-    sweep: dict = param({}, "config field -> values: the whole grid runs for each combination")
+    pairs: list[list[str]] | None = param(
+        None, "explicit (weak, strong) pairs; default: every weak < strong", path=True
+    )
+    losses: list[str] = param(["xent", "logconf"], "each pair trains once per loss")
     methods: list[dict] = param(
         [], "transfer methods as config overrides (baselines by name); default: one per loss"
+    )
+    order_by: Literal["ladder", "gt_accuracy"] = param(
+        "ladder", "gt_accuracy: reorder the ladder after gt runs"
     )
 
     def __post_init__(self) -> None:
         coerce(self)
+
+
+GridSpec = ClassificationGridSpec  # the public API's name for it (README), kept stable

@@ -163,10 +163,10 @@ def feature_key(
 ) -> str:
     """Which weights, which texts (an id hashes its text), which block, which truncation,
     and which arithmetic (bf16 features are other numbers; fp32, the CPU's, keeps old keys)."""
-    from ..core.dist import effective_dtype
+    from ..core.compute import resolve_dtype
 
     fields = [zoo.identity(model_name, source), list(ids), layer, layer_index, max_length]
-    if (dt := effective_dtype(dtype)) != "float32":
+    if (dt := resolve_dtype(dtype)) != "float32":
         fields.append(dt)
     return f"{Path(model_name).name}-{stable_hash(fields, n=16)}"
 

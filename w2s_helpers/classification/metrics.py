@@ -1,8 +1,7 @@
-"""Accuracy, AUROC and performance gap recovered (PGR)."""
+"""Accuracy and AUROC of predicted class probabilities (PGR is `core.stats.pgr`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,11 +39,3 @@ def auroc(probs: np.ndarray, labels: Sequence[int]) -> float:
         roc_auc_score(labels == k, probs[:, k]) for k in np.unique(labels) if 0 < (labels == k).mean() < 1
     ]
     return float(np.mean(scores)) if scores else float("nan")
-
-
-def pgr(weak_acc: float, strong_acc: float, transfer_acc: float) -> float:
-    """(transfer - weak) / (strong - weak); NaN where undefined (strong ceiling not above
-    the weak model's ground-truth accuracy, e.g. weak == strong)."""
-    if any(map(math.isnan, (weak_acc, strong_acc, transfer_acc))) or not strong_acc > weak_acc:
-        return float("nan")
-    return (transfer_acc - weak_acc) / (strong_acc - weak_acc)

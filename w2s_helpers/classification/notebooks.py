@@ -1,24 +1,29 @@
 """The classification notebooks' parameters, declared once: the cells are rendered from these
-specs and the grid builds its papermill parameters from the same names."""
+specs (each shows its own stage's knobs; any other ClassificationConfig field comes from a
+`recipe` file or papermill) and the grid builds its papermill parameters from the same names."""
 
 from __future__ import annotations
 
+from ..core.configs import defaults
 from ..core.notebooks import NotebookSpec
-from .config import ClassificationConfig
+from .config import RUN_FIELDS, ClassificationConfig
 
 _RUN_ROOT = ("run_root", None, "None: results/classification/<recipe> (one folder per recipe)")
 _SEEDS = ("seeds", [0], "one run per seed: a different half split, initialisation and batch order")
+# what every run of a stage trains on and how: shown in both 01 and 02
+_DATA = ("dataset", "n_train", "n_test", "val_frac")
+_TRAINING = ("mode", "epochs", "lr", "batch_size", "max_length", "layer", "pooling", "early_stop")
 
 GROUND_TRUTH = NotebookSpec(
     "01",
     ClassificationConfig,
-    exclude=("model", "weak_model", "loss", "seed"),
+    show=(*_DATA, *_TRAINING),
     extras=(("models", ["minilm-l6"], "each model trains on half 1 with the true labels"), _SEEDS, _RUN_ROOT),
 )
 WEAK_TO_STRONG = NotebookSpec(
     "02",
     ClassificationConfig,
-    exclude=("model", "weak_model", "loss", "seed"),
+    show=(*_DATA, *_TRAINING, "aux_coef", "warmup_frac"),
     extras=(
         (
             "pairs",
@@ -47,11 +52,15 @@ NOTEBOOKS = (GROUND_TRUTH, WEAK_TO_STRONG, PLOT)
 
 
 def notebook_parameters(spec: NotebookSpec, cfg: ClassificationConfig, **extras) -> dict:
-    """Papermill parameters for `spec` from a config (its declared fields only) plus extras."""
-    declared = spec.parameters()
-    params = {k: v for k, v in cfg.to_dict().items() if k in declared}
+    """Papermill parameters for `spec`: the fields its cell shows, every other field that
+    differs from its default (the notebook varies model, weak model, loss and seed itself),
+    and the notebook's extras."""
+    declared, default = spec.parameters(), defaults(ClassificationConfig)
+    params = {
+        k: v for k, v in cfg.to_dict().items() if k not in RUN_FIELDS and (k in declared or v != default[k])
+    }
     params.update(extras)
-    unknown = sorted(set(params) - set(declared))
+    unknown = sorted(set(params) - spec.accepts())
     if unknown:
         raise ValueError(f"notebook {spec.stem} has no parameter(s) {unknown}")
     return params

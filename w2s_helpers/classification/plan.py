@@ -3,28 +3,27 @@ declared hardware and its peak memory per device (nothing is run or read)."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 from .. import zoo
+from ..grid.plan import PlanRow
+from ..grid.spec import variants
 from ..scale import memory
-from ..scale.plan import PlanRow
 from ..scale.resources import Resources
 from ..vision.names import is_image_model
-from .config import GridSpec, dataset_stem
-from .grid import base_config, methods, variants
+from .config import ClassificationGridSpec, dataset_stem
+from .grid import base_config, declared_pairs, methods
 
 
-def plan_rows(spec: GridSpec) -> list[PlanRow]:
+def plan_rows(spec: ClassificationGridSpec) -> list[PlanRow]:
     """One row per run (ground truth, then transfer over the declared ladder's pairs):
     how it uses the declared hardware and its peak memory per device."""
     res = Resources(**spec.resources)
     rows = []
     for tag, v in variants(spec):
         for d in v.datasets:
-            pairs_ = [tuple(p) for p in v.pairs] if v.pairs else list(itertools.combinations(v.models, 2))
             runs_ = [(m, None, {"loss": "xent"}) for m in v.models] + [
-                (s, w, method) for w, s in pairs_ for method in methods(v)
+                (s, w, method) for w, s in declared_pairs(v) for method in methods(v)
             ]
             for model, weak, method in runs_:
                 loss = method.get("loss", "xent")

@@ -14,10 +14,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..core.stats import pgr
 from ..core.tables import save_figure, save_table
 from .config import RUN_FIELDS
 from .figures import curves_plot, pgr_plot, reference_plot, sweep_plot
-from .metrics import pgr
 from .records import config_fields, curves, gather
 
 # settings that make a transfer run a different *method* rather than a different recipe

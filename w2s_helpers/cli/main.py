@@ -33,14 +33,15 @@ def cmd_zoo(args: argparse.Namespace) -> None:
 
 
 def cmd_grid(args: argparse.Namespace) -> None:
-    from .pipelines import PIPELINES, plan, read_spec
+    from ..grid.engine import run_grid
+    from .pipelines import plan, read_spec
 
     if args.plan:
         print(plan(args.spec))
         return
-    name, spec = read_spec(args.spec)
+    flow, spec = read_spec(args.spec)
     t0 = time.time()
-    root = PIPELINES[name]().run(spec, args.out, args.in_process)
+    root = run_grid(flow, spec, args.out, papermill=not args.in_process)
     log.info("grid %s done in %.0fs -> %s", spec.name, time.time() - t0, root)
 
 
@@ -64,9 +65,9 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_notebooks(args: argparse.Namespace) -> None:
     """Check (or rewrite) every notebook's parameters cell against its config."""
     from ..core.notebooks import cell_drift, sync_parameters
-    from .pipelines import PIPELINES, ZOO
+    from .pipelines import FLOWS, ZOO
 
-    specs = [ZOO, *(s for make in PIPELINES.values() for s in make().notebooks())]
+    specs = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks())]
     if args.sync:
         changed = [s.stem for s in specs if sync_parameters(s)]
         log.info("parameters cells rewritten: %s", changed or "none")
@@ -141,20 +142,16 @@ def parser() -> argparse.ArgumentParser:
 def _input_errors() -> tuple[type[BaseException], ...]:
     from .. import zoo
     from ..classification.data import UnknownTaskError
-    from ..classification.grid import GridSpecError
     from ..core.configs import ConfigError
     from ..core.fileio import DataError
-    from ..reasoning.grid import ReasoningSpecError
-    from ..scale.executors import ExecutorError
-    from ..scale.plan import PlanError
-    from .pipelines import SpecError
+    from ..grid.executors import ExecutorError
+    from ..grid.plan import PlanError
+    from ..grid.spec import SpecError
 
     return (
         SpecError,
         PlanError,
         ExecutorError,
-        GridSpecError,
-        ReasoningSpecError,
         ConfigError,
         DataError,
         UnknownTaskError,
@@ -165,7 +162,7 @@ def _input_errors() -> tuple[type[BaseException], ...]:
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    from ..core.cells import GridFailed
+    from ..grid.cells import GridFailed
 
     try:
         args.fn(args)

@@ -1,80 +1,49 @@
-"""The registry of pipelines a grid spec can name (`pipeline:` in the YAML)."""
+"""The flows a grid spec can name (`pipeline:` in the YAML), and reading a spec for one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ..grid.flow import Flow
 
 
-@dataclass(frozen=True)
-class Pipeline:
-    load_spec: Callable  # (path, raw dict, check_data) -> validated spec
-    run: Callable  # (spec, root, in_process) -> results folder
-    notebooks: Callable  # () -> the flow's NotebookSpecs
-    plan_rows: Callable  # (spec) -> [scale.plan.PlanRow], nothing run or read
+def _classification() -> Flow:
+    from ..classification.flow import FLOW
+
+    return FLOW
 
 
-def _classification() -> Pipeline:
-    from ..classification import grid
-    from ..classification.notebooks import NOTEBOOKS
-    from ..classification.plan import plan_rows
+def _reasoning() -> Flow:
+    from ..reasoning.flow import FLOW
 
-    return Pipeline(
-        grid.load_spec,
-        lambda spec, root, in_process: grid.run_grid(spec, root, papermill=not in_process),
-        lambda: NOTEBOOKS,
-        plan_rows,
-    )
+    return FLOW
+
+
+FLOWS: dict[str, Callable[[], Flow]] = {"classification": _classification, "reasoning": _reasoning}
+
+
+def read_spec(path: str | Path, check_data: bool = True) -> tuple[Flow, Any]:
+    """(flow, validated spec) from a grid YAML (data files read and checked too, unless
+    check_data is False: a plan needs none)."""
+    from ..grid.engine import load_spec
+    from ..grid.spec import SpecError, read_yaml
+
+    raw = read_yaml(path)
+    name = raw.get("pipeline", "classification")
+    if name not in FLOWS:
+        raise SpecError(f"{path}: pipeline: {name!r}; expected one of {sorted(FLOWS)}")
+    flow = FLOWS[name]()
+    return flow, load_spec(flow, path, raw, check_data=check_data)
 
 
 def plan(path: str | Path) -> str:
-    """The plan of a grid spec as text (scale.plan.PlanError when a run cannot fit)."""
-    from ..scale.plan import render
-    from ..scale.resources import Resources
+    """The plan of a grid spec as text (grid.plan.PlanError when a run cannot fit)."""
+    from ..grid.engine import plan as render_plan
 
-    name, spec = read_spec(path, check_data=False)
-    rows = PIPELINES[name]().plan_rows(spec)
-    return render(spec.name, spec.executor, Resources(**spec.resources), rows)
-
-
-def _reasoning() -> Pipeline:
-    from ..reasoning import grid
-    from ..reasoning.notebooks import NOTEBOOKS
-
-    return Pipeline(
-        grid.load_spec,
-        lambda spec, root, in_process: grid.run_reasoning_grid(spec, root, not in_process),
-        lambda: NOTEBOOKS,
-        grid.plan_rows,
-    )
-
-
-PIPELINES: dict[str, Callable[[], Pipeline]] = {"classification": _classification, "reasoning": _reasoning}
-
-
-class SpecError(ValueError):
-    pass
-
-
-def read_spec(path: str | Path, check_data: bool = True):
-    """(pipeline name, validated spec) from a grid YAML (data files read and checked too,
-    unless check_data is False: a plan needs none)."""
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise SpecError(f"{path}: no such grid spec")
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        raise SpecError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
-    if not isinstance(raw, dict):
-        raise SpecError(f"{path}: expected a mapping of fields, got {type(raw).__name__}")
-    name = raw.get("pipeline", "classification")
-    if name not in PIPELINES:
-        raise SpecError(f"{path}: pipeline: {name!r}; expected one of {sorted(PIPELINES)}")
-    return name, PIPELINES[name]().load_spec(path, raw, check_data=check_data)
+    flow, spec = read_spec(path, check_data=False)
+    return render_plan(flow, spec)
 
 
 def _zoo_notebook():

@@ -1,5 +1,4 @@
-"""Which process this is under a distributed launcher (accelerate launch), and what "auto"
-means for the arithmetic on this machine.
+"""Which process this is under a distributed launcher (accelerate launch).
 
 The stages run the same code in every process; the trainers (HF Trainer, trl) share the
 work through accelerate, and only the main process writes artefacts and records."""
@@ -28,15 +27,3 @@ def per_device_batch(batch_size: int) -> int:
     if batch_size % n:
         raise ValueError(f"batch_size {batch_size} is not divisible by the {n} processes sharing it")
     return batch_size // n
-
-
-def effective_dtype(dtype: str) -> str:
-    """What dtype "auto" stands for here: bf16 on a GPU that has it (fp16 on older ones),
-    fp32 on a CPU. A GPU run and a CPU run are different results, so cache keys use this."""
-    if dtype != "auto":
-        return dtype
-    import torch
-
-    if torch.cuda.is_available():
-        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
-    return "float32"

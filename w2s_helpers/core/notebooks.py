@@ -2,22 +2,26 @@
 papermill runner that keeps every executed copy beside its results.
 
 Each stage notebook declares a `NotebookSpec`: the config class its parameters come from,
-the fields it leaves out, notebook-only extras (seed lists, `run_root`, `metrics_file`)
-and the defaults it overrides. `render_parameters` writes the cell from that spec, so the
-cell, the dataclass and the grid can never drift apart (`w2s notebooks --check` and a test
-compare them; `w2s notebooks --sync` rewrites the cells).
+the fields of its own stage that its cell shows, notebook-only extras (seed lists,
+`run_root`, `metrics_file`) and the defaults it overrides. Every other config field keeps
+its default, comes from a `recipe` file, or is set by papermill (the runner accepts any
+field of the config). `render_parameters` writes the cell from that spec, so the cell, the
+dataclass and the grid can never drift apart (`w2s notebooks` and a test compare them;
+`w2s notebooks --sync` rewrites the cells).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .configs import defaults, field_help
+from .configs import defaults, field_help, field_names
 from .fileio import atomic_path, read_json, write_json
 from .paths import REPO_ROOT
 
@@ -26,13 +30,14 @@ log = logging.getLogger(__name__)
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 KERNEL = "w2s-lab"
 METRICS_FILE = ("metrics_file", None, "set by the runner: where this notebook records its metrics")
+RECIPE = ("recipe", None, "a YAML file of config fields (or a grid spec: its base); they override this cell")
 
 
 @dataclass(frozen=True)
 class NotebookSpec:
     stem: str  # "01", "10", ...
     config: type | None = None  # the config dataclass its parameters come from
-    exclude: tuple[str, ...] = ()  # config fields the notebook does not take
+    show: tuple[str, ...] = ()  # the stage's own config fields, shown in the cell in this order
     overrides: dict[str, Any] = field(default_factory=dict)  # notebook defaults that differ
     extras: tuple[tuple[str, Any, str], ...] = ()  # (name, default, why) beyond the config
 
@@ -41,12 +46,16 @@ class NotebookSpec:
         out: dict[str, tuple[Any, str]] = {}
         if self.config is not None:
             helps, values = field_help(self.config), defaults(self.config)
-            for name, why in helps.items():
-                if name not in self.exclude:
-                    out[name] = (self.overrides.get(name, values[name]), why)
-        for name, default, why in (*self.extras, METRICS_FILE):
+            for name in self.show:
+                out[name] = (self.overrides.get(name, values[name]), helps[name])
+        recipe = (RECIPE,) if self.config is not None else ()
+        for name, default, why in (*self.extras, *recipe, METRICS_FILE):
             out[name] = (self.overrides.get(name, default), why)
         return out
+
+    def accepts(self) -> set[str]:
+        """Every parameter papermill may set: the cell's and any field of the config."""
+        return set(self.parameters()) | set(field_names(self.config) if self.config else ())
 
 
 LINE_LENGTH = 110  # the project's ruff line length: a rendered cell is already ruff-formatted
@@ -128,12 +137,29 @@ class NotebookFailed(RuntimeError):
         self.stem, self.executed, self.error = stem, executed, error
 
 
+class _ConfigFieldsAccepted(logging.Filter):
+    """Papermill warns about a parameter its cell does not show; a config field is expected."""
+
+    def __init__(self, names: set[str]):
+        super().__init__()
+        self.names = names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        return not (msg.startswith("Passed unknown parameter: ") and msg.split(": ", 1)[1] in self.names)
+
+
 def run_notebook(
-    stem: str, out_dir: str | Path, parameters: dict[str, Any], kernel: str | None = None
+    stem: str,
+    out_dir: str | Path,
+    parameters: dict[str, Any],
+    kernel: str | None = None,
+    config: type | None = None,
 ) -> Path:
-    """Execute notebook `stem` with `parameters`; the executed copy lands in out_dir
-    (atomically). A failure keeps the partial copy as `<name>.failed.ipynb` and raises
-    NotebookFailed with the cell's error."""
+    """Execute notebook `stem` with `parameters` (its cell's, or any field of `config`); the
+    executed copy lands in out_dir (atomically). The kernel's output (logs, progress bars
+    every 30 s) streams to this process's log, so a long stage shows where it is. A failure
+    keeps the partial copy as `<name>.failed.ipynb` and raises NotebookFailed."""
     import papermill as pm
     from jupyter_client.kernelspec import KernelSpecManager
 
@@ -141,13 +167,16 @@ def run_notebook(
     out = Path(out_dir) / src.name
     failed = out.with_suffix(".failed.ipynb")
     parameters = {"metrics_file": str(metrics_path(out)), **parameters}
-    declared = pm.inspect_notebook(str(src))
-    unknown = sorted(set(parameters) - set(declared))
+    declared = set(pm.inspect_notebook(str(src)))
+    fields = set(field_names(config)) if config is not None else set()
+    unknown = sorted(set(parameters) - declared - fields)
     if unknown:
         raise ValueError(f"{src.name} has no parameter(s) {unknown}; its parameters: {sorted(declared)}")
     if kernel is None:
         kernel = KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
-    with atomic_path(out) as tmp:
+    quiet = _ConfigFieldsAccepted(fields)
+    logging.getLogger("papermill").addFilter(quiet)
+    with atomic_path(out) as tmp, _slow_progress_bars():
         try:
             pm.execute_notebook(
                 str(src),
@@ -155,6 +184,7 @@ def run_notebook(
                 parameters=parameters,
                 kernel_name=kernel,
                 progress_bar=False,
+                log_output=True,
                 cwd=str(NOTEBOOK_DIR),
             )
         except pm.PapermillExecutionError as e:
@@ -162,8 +192,22 @@ def run_notebook(
             raise NotebookFailed(
                 stem, failed, f"{e.ename}: {str(e.evalue).splitlines()[0] if e.evalue else ''}"
             ) from None
+        finally:
+            logging.getLogger("papermill").removeFilter(quiet)
     failed.unlink(missing_ok=True)
     return out
+
+
+@contextlib.contextmanager
+def _slow_progress_bars():
+    """The kernel's tqdm bars redraw every 30 s: one log line each, not thousands."""
+    old = os.environ.get("TQDM_MININTERVAL")
+    os.environ["TQDM_MININTERVAL"] = old or "30"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TQDM_MININTERVAL", None)
 
 
 def metrics_path(executed: str | Path) -> Path:

@@ -1,29 +1,57 @@
 """Every config type of the reasoning flow: one experiment, its training recipe, and a grid.
 
 Field names are the notebooks' parameter names and the grid specs' keys; each says why
-its default is what it is. The defaults are smoke-sized for a CPU; the paper's settings
-are in grids/paper_reasoning_gpu.yaml.
+its default is what it is, and whether it changes a result: experiment, adapter and
+generation keys hash exactly those fields (`core.configs.identity`), data and replayed
+rows by content, models by the weights they load. The defaults are smoke-sized for a CPU;
+the paper's settings are in grids/paper_reasoning_gpu.yaml.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from ..core.configs import ConfigError, coerce, param, to_dict
+from ..core.compute import Compute
+from ..core.configs import ConfigError, coerce, field_names, identity, param, to_dict
 from ..core.paths import resolve_path
-from ..scale.resources import Execution
+from ..grid.spec import GridSpecBase
 
 SETS = ("weak", "icl", "hybrid", "full_weak")  # stage-I training sets (selection.training_sets)
 PREFERENCE_METHODS = ("dpo", "orpo")
 BACKENDS = ("hf", "vllm")
 
 
-_EXECUTION = ("gradient_checkpointing", "distributed", "report_to")
+def _dataset_key(dataset: str, cfg: Any) -> str:
+    from .data import data_identity
+
+    return data_identity(dataset)["dataset"]
+
+
+def _split_key(split: str, cfg: Any) -> Any:
+    from .data import data_identity
+
+    return data_identity(cfg.dataset, split).get("split", split)
+
+
+def _model_key(model: str, cfg: Any) -> str:
+    from .. import zoo
+
+    return zoo.identity(model, cfg.source)
+
+
+def _file_key(path: str | None, cfg: Any) -> str | None:
+    from ..core.hashing import file_sha256
+
+    return None if path is None else file_sha256(path)
+
+
+def _demos_key(demos: str, cfg: Any) -> str:
+    return demos if demos in ("weak", "gold") else _file_key(demos, cfg)
 
 
 @dataclass
-class TrainParams:
+class TrainParams(Compute):
     """What one LoRA training stage needs (trl's SFTConfig / DPOConfig / ORPOConfig get these)."""
 
     epochs: float = param(1.0, "passes over the training rows")
@@ -38,44 +66,41 @@ class TrainParams:
     )
     beta: float = param(0.1, "DPO / ORPO strength")
     seed: int = param(0, "initialisation and batch order")
-    save_steps: int = param(50, "checkpoint interval: how much an interrupted training redoes")
-    dtype: str = param("auto", "auto: bf16 on a GPU, fp32 on a CPU")
-    load_in_4bit: bool = param(False, "QLoRA: 4-bit NF4 base weights (bitsandbytes, GPU only)")
-    gradient_checkpointing: bool = param(False, "recompute activations: long rows on big models")
-    distributed: str = param("none", "none | ddp | fsdp: how the trainer shares the launched processes")
-    report_to: str = param("none", "none | wandb | tensorboard (the HF Trainer's report_to)")
+    save_steps: int = param(50, "checkpoint interval: how much an interrupted training redoes", result=False)
 
     def identity(self) -> dict:
         """The fields that change the adapter (how and where it trains do not)."""
-        from ..core.dist import effective_dtype
-
-        d = {k: v for k, v in self.__dict__.items() if k not in _EXECUTION}
-        d["dtype"] = effective_dtype(self.dtype)
-        for k, default in (("dtype", "float32"), ("load_in_4bit", False)):
-            if d[k] == default:  # CPU defaults: adapters cached before these fields existed hold
-                d.pop(k)
-        return d
+        return identity(self)
 
     def __post_init__(self) -> None:
         coerce(self)
+        self.check_compute()
 
 
 @dataclass
-class ReasoningConfig:
+class ReasoningConfig(Compute):
     """One weak -> strong reasoning experiment. Field names are the notebooks' parameters."""
 
-    dataset: str = param("gsm8k", "gsm8k | math | olympicarena | a .jsonl path")
+    dataset: str = param("gsm8k", "gsm8k | math | olympicarena | a .jsonl path", key=_dataset_key, path=True)
     split: str = param(
-        "half", "half: a seeded half split of train; or a folder with train_1/train_2/test.jsonl"
+        "half",
+        "half: a seeded half split of train; or a folder with train_1/train_2/test.jsonl",
+        key=_split_key,
+        path=True,
     )
-    weak_model: str = param("smollm2-135m", "the weak supervisor (SFT'd on train_1)")
-    strong_model: str = param("qwen2.5-0.5b", "the strong student; it never sees a gold answer")
+    weak_model: str = param("smollm2-135m", "the weak supervisor (SFT'd on train_1)", key=_model_key)
+    strong_model: str = param(
+        "qwen2.5-0.5b", "the strong student; it never sees a gold answer", key=_model_key
+    )
     n_train_1: int | None = param(64, "weak SFT questions (None: all; the paper: 7,000)")
     n_train_2: int | None = param(24, "questions the strong model learns from (the paper: 7,000)")
     n_test: int | None = param(24, "evaluation questions (the paper: 1,319 GSM8K / 500 MATH)")
     n_shots: int = param(4, "in-context demonstrations for the strong model (the reference: 4)")
     demos: str = param(
-        "weak", "weak: the weak model's own train_2 answers (the reference); gold (a deviation); or a file"
+        "weak",
+        "weak: the weak model's own train_2 answers (the reference); gold (a deviation); or a file",
+        key=_demos_key,
+        path=True,
     )
     weak_sft: bool = param(
         True, "SFT the weak model on train_1; false: use it as is (an instruct model, OlympicArena)"
@@ -83,8 +108,10 @@ class ReasoningConfig:
     ceiling: bool = param(True, "train the strong ceiling (SFT on gold train_2 solutions) for PGR")
     max_new_tokens: int = param(160, "the paper: 1,024 (GSM8K), 2,048 (MATH); short answers stop earlier")
     backend: Literal["hf", "vllm"] = param("hf", "hf: transformers generate; vllm on a GPU machine")
-    gen_batch_size: int = param(32, "rows per generate batch (results do not depend on it beyond rounding)")
-    tensor_parallel_size: int = param(1, "vLLM: GPUs one model is split over")
+    gen_batch_size: int = param(
+        32, "rows per generate batch (results do not depend on it beyond rounding)", result=False
+    )
+    tensor_parallel_size: int = param(1, "vLLM: GPUs one model is split over", result=False)
     k_samples: int = param(4, "stage II samples per question at temperature 1 (the paper: 10)")
     temperature: float = param(1.0, "stage II sampling temperature (the paper: 1.0)")
     stage1_sets: list[str] = param(
@@ -108,27 +135,17 @@ class ReasoningConfig:
     eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
     eval_strong_zero_shot: bool = param(True, "also evaluate the untrained strong model zero-shot")
     weak_rows_file: str | None = param(
-        None, "replay: saved weak rows (id, prompt, response) instead of generating"
+        None, "replay: saved weak rows (id, prompt, response) instead of generating", key=_file_key, path=True
     )
-    strong_rows_file: str | None = param(None, "replay: saved strong ICL rows instead of generating")
+    strong_rows_file: str | None = param(
+        None, "replay: saved strong ICL rows instead of generating", key=_file_key, path=True
+    )
     seed: int = param(0, "split, demonstrations, training")
     pair_seed: int = param(42, "stage II pair sampling (the reference: 42)")
-    source: Literal["auto", "offline", "hub"] = param("auto", "auto: the offline package where one exists")
-    dtype: Literal["auto", "bfloat16", "float16", "float32"] = param(
-        "auto", "training weights: bf16 on a GPU (the paper scale), fp32 on a CPU"
-    )
-    load_in_4bit: bool = param(False, "QLoRA: train the LoRA stages on 4-bit NF4 base weights (GPU only)")
-    gradient_checkpointing: bool = param(False, "recompute activations in training (2,048-token rows, 70B)")
-    distributed: Literal["none", "ddp", "fsdp"] = param(
-        "none", "training over `num_processes` GPUs through accelerate; fsdp shards weights + Adam"
-    )
-    num_processes: int = param(1, "processes (GPUs) a distributed training is launched on")
-    report_to: Literal["none", "wandb", "tensorboard"] = param(
-        "none", "experiment tracking through the HF Trainer; nothing is sent unless set"
-    )
 
     def __post_init__(self) -> None:
         coerce(self)
+        self.check_compute()
         # files named relatively become absolute (working directory, else the repo root)
         if self.dataset.endswith(".jsonl"):
             self.dataset = str(resolve_path(self.dataset))
@@ -158,34 +175,30 @@ class ReasoningConfig:
         epochs = self.pref_epochs if pref else self.sft_epochs
         if stage == "weak_sft" and self.weak_sft_epochs is not None:
             epochs = self.weak_sft_epochs
+        shared = set(field_names(TrainParams)) & set(field_names(ReasoningConfig))
         return TrainParams(
+            **{name: getattr(self, name) for name in shared},
             epochs=epochs,
             lr=self.pref_lr if pref else self.sft_lr,
-            batch_size=self.batch_size,
-            max_length=self.max_length,
-            lora_r=self.lora_r,
             lora_alpha=2 * self.lora_r,
-            lora_top_frac=self.lora_top_frac,
-            beta=self.beta,
-            seed=self.seed,
-            dtype=self.dtype,
-            load_in_4bit=self.load_in_4bit,
-            gradient_checkpointing=self.gradient_checkpointing,
-            distributed=self.distributed,
-            report_to=self.report_to,
         )
+
+    def identity(self) -> dict:
+        """The fields that change this experiment's results, as their declarations say."""
+        return identity(self)
 
 
 @dataclass
-class ReasoningGridSpec(Execution):
+class ReasoningGridSpec(GridSpecBase):
     """Datasets x (weak, strong) pairs x seeds, each experiment through notebooks 10-14, 19."""
 
     name: str = param("reasoning", "results land in results/<name>/")
-    pipeline: str = param("reasoning", "tells `w2s grid` which flow the spec is for")
-    datasets: list[str] = param(["gsm8k"], "math datasets or .jsonl files")
-    pairs: list[list[str]] = param([["smollm2-135m", "qwen2.5-0.5b"]], "[weak, strong] model pairs")
+    pipeline: str = param("reasoning", "which flow runs the spec: classification | reasoning")
+    datasets: list[str] = param(["gsm8k"], "math datasets or .jsonl files", path=True)
     seeds: list[int] = param([0], "one experiment per seed")
-    base: dict = param({}, "ReasoningConfig fields shared by every experiment")
+    pairs: list[list[str]] = param(
+        [["smollm2-135m", "qwen2.5-0.5b"]], "[weak, strong] model pairs", path=True
+    )
 
     def __post_init__(self) -> None:
         coerce(self)

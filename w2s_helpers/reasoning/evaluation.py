@@ -1,11 +1,11 @@
-"""Scoring generations: accuracy (greedy) with a 95% interval, pass@k, majority-vote accuracy,
-and PGR between the weak floor and the strong ceiling."""
+"""Scoring generations: accuracy (greedy) with a 95% interval, pass@k and majority-vote
+accuracy (PGR and the interval are `core.stats`'s, shared with classification)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
+from ..core.stats import wilson
 from .answers import extract_answer, is_equiv
 from .voting import majority_vote
 
@@ -23,16 +23,6 @@ def score(responses: Sequence[str], gold, dataset: str) -> dict:
         "majority_correct": bool(vote.majority) and is_equiv(vote.majority, gold, dataset),
         "confidence": vote.confidence,
     }
-
-
-def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a proportion (sound near 0 and 1, unlike the normal one)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def summarise(records: Sequence[dict]) -> dict:
@@ -60,11 +50,3 @@ def summarise(records: Sequence[dict]) -> dict:
         "pass_at_k": sum(r["pass"] for r in records) / n,
         "maj_at_k": sum(r["majority_correct"] for r in records) / n,
     }
-
-
-def pgr(method: float, floor: float, ceiling: float) -> float:
-    """(method - weak floor) / (strong ceiling - weak floor); NaN unless the ceiling is above
-    the floor (the classification flow's validity rule)."""
-    if any(map(math.isnan, (method, floor, ceiling))) or not ceiling > floor:
-        return float("nan")
-    return (method - floor) / (ceiling - floor)

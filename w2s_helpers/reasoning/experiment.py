@@ -1,4 +1,4 @@
-"""One reasoning experiment's identity, its folders and its data. No torch: the report
+"""One reasoning experiment's folders and its data (its identity is the config's). No torch: the report
 notebook finds an experiment's records through this module.
 
 `<root>/artifacts/` holds what experiments share (adapters, generations, pair sets, each
@@ -9,43 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import zoo
 from ..core import runs
-from ..core.hashing import file_sha256
 from ..core.paths import results_dir
 from .config import ReasoningConfig
-from .data import data_identity, load_math, select
-
-# fields that never change a result: how fast it runs, and where the weights come from
-# (the source is in the model identities)
-_NOT_RESULT = (
-    "gen_batch_size",
-    "tensor_parallel_size",
-    "source",
-    "gradient_checkpointing",
-    "distributed",
-    "num_processes",
-    "report_to",
-)
-
-
-def identity(cfg: ReasoningConfig) -> dict:
-    from ..core.dist import effective_dtype
-
-    d = {k: v for k, v in cfg.to_dict().items() if k not in _NOT_RESULT}
-    d["dtype"] = effective_dtype(cfg.dtype)
-    for k, default in (("dtype", "float32"), ("load_in_4bit", False)):
-        if d[k] == default:  # CPU defaults: experiments from before these fields existed hold
-            d.pop(k)
-    d.update(data_identity(cfg.dataset, cfg.split))
-    d["weak_model"] = zoo.identity(cfg.weak_model, cfg.source)
-    d["strong_model"] = zoo.identity(cfg.strong_model, cfg.source)
-    for f in ("weak_rows_file", "strong_rows_file"):
-        if d[f]:
-            d[f] = file_sha256(d[f])
-    if cfg.demos not in ("weak", "gold"):
-        d["demos"] = file_sha256(cfg.demos)
-    return d
+from .data import load_math, select
 
 
 def root_or_default(root: str | Path | None) -> Path:
@@ -55,7 +22,7 @@ def root_or_default(root: str | Path | None) -> Path:
 
 def experiment_dir(root: str | Path, cfg: ReasoningConfig) -> Path:
     name = f"{Path(cfg.dataset).stem}__{Path(cfg.weak_model).name}__to__{Path(cfg.strong_model).name}__s{cfg.seed}"
-    return runs.artifact_dir(root, "experiments", name, identity(cfg))
+    return runs.artifact_dir(root, "experiments", name, cfg.identity())
 
 
 def start_experiment(cfg: ReasoningConfig, root: str | Path) -> Path:

@@ -1,118 +1,75 @@
-"""Grids of reasoning experiments: datasets x (weak, strong) pairs x seeds.
+"""A reasoning grid's rules and cells: datasets x (weak, strong) pairs x seeds (x a sweep).
 
 Each experiment runs notebooks 10, 11, 12, 13, 14 and 19 in order with papermill; the
 stages cache every adapter and generation, so a resumed grid redoes nothing, and an
 experiment whose folder has its result is skipped outright. A failing stage blocks the
-later stages of its own experiment only; the other experiments go on.
+later stages of its own experiment only; the other experiments go on. On a cluster an
+experiment is one job whose stages run in order inside it. Reading, checking, running and
+resuming a spec are the engine's (`grid.engine`, through `flow`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
-import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import zoo
 from ..core import runs
-from ..core.cells import Cell, GridFailed, run_local
 from ..core.configs import ConfigError, from_dict
-from ..core.fileio import DataError, write_json
+from ..core.fileio import DataError
 from ..core.notebooks import notebook_metrics, run_notebook
-from ..core.paths import looks_like_path, resolve_path, results_dir
-from ..scale import memory
-from ..scale.executors import check_executor, run_cells
-from ..scale.plan import PlanRow
-from ..scale.resources import Resources
-from ..scale.tracking import grid_tracker
+from ..grid.cells import Cell, run_local
+from ..grid.flow import Phase
+from ..grid.spec import SpecError, variants
 from .config import ReasoningConfig, ReasoningGridSpec
 from .data import MATH_DATASETS, SPLIT_FILES, read_math_file
 from .experiment import experiment_dir
-
-log = logging.getLogger(__name__)
-
-_PATH_FIELDS = ("split", "weak_rows_file", "strong_rows_file")
+from .notebooks import NOTEBOOKS, PLOT, notebook_parameters
 
 
-class ReasoningSpecError(ValueError):
-    """A bad reasoning grid spec; the message names the spec file and the field."""
-
-
-def resolve_spec_paths(spec: ReasoningGridSpec, base_dir: Path | None) -> ReasoningGridSpec:
-    base = dict(spec.base)
-    for f in _PATH_FIELDS:
-        if isinstance(base.get(f), str) and base[f] != "half":
-            base[f] = str(resolve_path(base[f], base_dir))
-
-    def fix(v: str) -> str:
-        return str(resolve_path(v, base_dir)) if looks_like_path(v) else v
-
-    return dataclasses.replace(
-        spec,
-        base=base,
-        datasets=[fix(d) for d in spec.datasets],
-        pairs=[[fix(m) for m in p] for p in spec.pairs],
-    )
-
-
-def validate(spec: ReasoningGridSpec, where: str = "grid spec", check_data: bool = True) -> ReasoningGridSpec:
+def check_spec(spec: ReasoningGridSpec, where: str, check_data: bool) -> None:
     for d in spec.datasets:
         if d not in MATH_DATASETS and not d.endswith(".jsonl"):
-            raise ReasoningSpecError(
+            raise SpecError(
                 f"{where}: datasets: unknown math dataset {d!r}; expected one of {MATH_DATASETS} or a .jsonl file"
             )
     for pair in spec.pairs:
         if len(pair) != 2:
-            raise ReasoningSpecError(f"{where}: pairs: {pair} must be [weak, strong]")
+            raise SpecError(f"{where}: pairs: {pair} must be [weak, strong]")
         for m in pair:
             try:
                 zoo.get_spec(m)
             except zoo.UnknownModelError as e:
-                raise ReasoningSpecError(f"{where}: pairs: {e}") from None
+                raise SpecError(f"{where}: pairs: {e}") from None
     try:
         cfgs = configs(spec)
     except ConfigError as e:
-        raise ReasoningSpecError(f"{where}: base: {e}") from None
-    cfg = cfgs[0]
-    try:
-        Resources(**spec.resources)
-    except (TypeError, ValueError, ConfigError) as e:
-        raise ReasoningSpecError(f"{where}: resources: {e}") from None
+        raise SpecError(f"{where}: base/sweep: {e}") from None
     if not check_data:
-        return spec
+        return
     try:  # data files are read and checked before anything trains
         for d in spec.datasets:
             if d.endswith(".jsonl"):
                 read_math_file(d, "math", Path(d).stem)
-        if cfg.split != "half":
+        for split in sorted({c.split for c in cfgs} - {"half"}):
             for name in SPLIT_FILES:
-                read_math_file(Path(cfg.split) / f"{name}.jsonl", spec.datasets[0], name)
-        for f in ("weak_rows_file", "strong_rows_file"):
-            if getattr(cfg, f) and not Path(getattr(cfg, f)).is_file():
-                raise DataError(f"{getattr(cfg, f)}: no such file (base.{f})")
+                read_math_file(Path(split) / f"{name}.jsonl", spec.datasets[0], name)
+        for cfg in cfgs:
+            for f in ("weak_rows_file", "strong_rows_file"):
+                if getattr(cfg, f) and not Path(getattr(cfg, f)).is_file():
+                    raise DataError(f"{getattr(cfg, f)}: no such file (base.{f})")
     except DataError as e:
-        raise ReasoningSpecError(f"{where}: {e}") from None
-    return spec
-
-
-def load_spec(path: str | Path, raw: dict, check_data: bool = True) -> ReasoningGridSpec:
-    path = Path(path)
-    raw = {**raw}
-    raw.setdefault("name", path.stem)
-    try:
-        spec = from_dict(ReasoningGridSpec, raw)
-    except ConfigError as e:
-        raise ReasoningSpecError(f"{path}: {e}") from None
-    return validate(resolve_spec_paths(spec, path.parent), str(path), check_data)
+        raise SpecError(f"{where}: {e}") from None
 
 
 def configs(spec: ReasoningGridSpec) -> list[ReasoningConfig]:
+    """One config per experiment: every sweep combination x dataset x pair x seed."""
     return [
-        from_dict(
-            ReasoningConfig, {**spec.base, "dataset": d, "weak_model": w, "strong_model": s, "seed": seed}
-        )
-        for d, (w, s), seed in itertools.product(spec.datasets, spec.pairs, spec.seeds)
+        from_dict(ReasoningConfig, {**v.base, "dataset": d, "weak_model": w, "strong_model": s, "seed": seed})
+        for _, v in variants(spec)
+        for d, (w, s), seed in itertools.product(v.datasets, v.pairs, v.seeds)
     ]
 
 
@@ -138,56 +95,18 @@ def experiment_cells(cfg: ReasoningConfig, root: Path, papermill: bool = True) -
     if not papermill:
         done = functools.partial(lambda e: runs.completed(e) is not None, exp)
         return [Cell(exp.name, functools.partial(_run_in_process, cfg, root), is_done=done)]
-    params = {**cfg.to_dict(), "run_root": str(root)}
     key = exp.name
     done = functools.partial(lambda e: runs.completed(e) is not None, exp)
     cells, prev = [], ()
-    for stem in ("10", "11", "12", "13", "14"):
-        cells.append(
-            Cell(
-                f"{key}/{stem}", functools.partial(run_notebook, stem, exp / "notebooks", params), prev, done
-            )
-        )
-        prev = (f"{key}/{stem}",)
-    cells.append(
-        Cell(
-            f"{key}/19",
-            functools.partial(run_notebook, "19", exp, {**params, "out_dir": str(exp)}),
-            prev,
-            done,
-        )
-    )
+    for spec in NOTEBOOKS:
+        out = exp if spec is PLOT else exp / "notebooks"
+        extras = {"run_root": str(root), **({"out_dir": str(exp)} if spec is PLOT else {})}
+        params = notebook_parameters(spec, cfg, **extras)
+        task = functools.partial(run_notebook, spec.stem, out, params, config=ReasoningConfig)
+        cells.append(Cell(f"{key}/{spec.stem}", task, prev, done))
+        prev = (f"{key}/{spec.stem}",)
     cells.append(Cell(f"{key}/done", functools.partial(_finish_experiment, exp, cfg), (f"{key}/19",), done))
     return cells
-
-
-def run_reasoning_grid(
-    spec: ReasoningGridSpec, root: str | Path | None = None, papermill: bool = True
-) -> Path:
-    check_executor(spec.executor)
-    root = Path(root) if root else results_dir() / spec.name
-    root.mkdir(parents=True, exist_ok=True)
-    write_json(root / "grid.json", dataclasses.asdict(spec))
-    if spec.tracking != "none":  # every trainer logs to the same place as the grid
-        spec = dataclasses.replace(spec, base={"report_to": spec.tracking, **spec.base})
-    track = grid_tracker(spec.tracking, spec.name, root)
-    if spec.executor == "local":
-        cells = [c for cfg in configs(spec) for c in experiment_cells(cfg, root, papermill)]
-    else:  # one job per experiment: its stages run in order inside the job
-        cells = []
-        for cfg in configs(spec):
-            chain = experiment_cells(cfg, root, papermill)
-            cells.append(
-                Cell(
-                    experiment_dir(root, cfg).name, functools.partial(run_chain, chain), (), chain[-1].is_done
-                )
-            )
-    outcomes = run_cells(
-        cells, spec.executor, root, Resources(**spec.resources), f"grid {spec.name}", spec.retries, track
-    )
-    if any(not o.ok for o in outcomes):
-        raise GridFailed(spec.name, outcomes)
-    return root
 
 
 def run_chain(cells: list[Cell]) -> None:
@@ -198,43 +117,17 @@ def run_chain(cells: list[Cell]) -> None:
         raise RuntimeError(f"{bad.key}: {bad.status}: {bad.error}")
 
 
-def _train_row(cfg: ReasoningConfig, res: Resources, key: str, m: zoo.ModelSpec, what: str) -> PlanRow:
-    est = memory.train_run(m, res, "lora", cfg)
-    params = f"LoRA r{cfg.lora_r} bs={cfg.batch_size} len={cfg.max_length}"
-    return PlanRow(f"{key} {what}", f"{Path(m.name).name} ({m.params_m:g}M)", params, est)
-
-
-def _gen_row(cfg: ReasoningConfig, res: Resources, key: str, m: zoo.ModelSpec, what: str, n: int) -> PlanRow:
-    seq = cfg.max_new_tokens + 512  # a few-shot prompt and the answer
-    est = memory.generation(m, res, cfg.backend, cfg.tensor_parallel_size, cfg.dtype, cfg.gen_batch_size, seq)
-    params = f"{cfg.backend} x{n} new={cfg.max_new_tokens}"
-    return PlanRow(f"{key} {what}", f"{Path(m.name).name} ({m.params_m:g}M)", params, est)
-
-
-def plan_rows(spec: ReasoningGridSpec) -> list[PlanRow]:
-    """One row per training or generation stage of every experiment: the strategy it
-    takes on the declared hardware and its peak memory per device."""
-    res = Resources(**spec.resources)
-    rows = []
-    for cfg in configs(spec):
-        key = (
-            f"{Path(cfg.dataset).stem} {Path(cfg.weak_model).name}->{Path(cfg.strong_model).name} s{cfg.seed}"
+def phases(spec: ReasoningGridSpec, root: Path, papermill: bool) -> Iterator[Phase]:
+    """One phase: every experiment's stages as cells (locally), or one job per experiment
+    whose stages run in order inside it (on a cluster)."""
+    if spec.executor == "local":
+        yield Phase(
+            "experiments", [c for cfg in configs(spec) for c in experiment_cells(cfg, root, papermill)]
         )
-        weak, strong = zoo.get_spec(cfg.weak_model), zoo.get_spec(cfg.strong_model)
-        if cfg.weak_sft:
-            rows.append(_train_row(cfg, res, key, weak, "weak SFT on train_1"))
-        rows.append(_gen_row(cfg, res, key, weak, "weak answers train_2 and test", 1))
-        rows.append(_gen_row(cfg, res, key, strong, "strong in-context answers", 1))
-        for it in range(1, cfg.iterations + 1):
-            rows.append(_train_row(cfg, res, key, strong, f"stage I iteration {it} SFT"))
-        rows.append(_gen_row(cfg, res, key, strong, "stage II sampling", cfg.k_samples))
-        rows.append(_train_row(cfg, res, key, strong, f"stage II {cfg.pref_method}"))
-        if cfg.ceiling:
-            rows.append(_train_row(cfg, res, key, strong, "strong ceiling SFT (gold train_2)"))
-        rows.append(_gen_row(cfg, res, key, strong, "test evaluation of every method", cfg.eval_k))
-    return rows
-
-
-def gather(root: str | Path) -> list[dict]:
-    """The done record of every finished experiment under a grid root."""
-    return [runs.completed(p.parent) for p in sorted(Path(root).glob("experiments/*/result.json"))]
+        return
+    cells = []
+    for cfg in configs(spec):
+        chain = experiment_cells(cfg, root, papermill)
+        key = experiment_dir(root, cfg).name
+        cells.append(Cell(key, functools.partial(run_chain, chain), (), chain[-1].is_done))
+    yield Phase("experiments", cells)

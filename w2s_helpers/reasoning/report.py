@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ..core.fileio import read_json
+from ..core.stats import pgr
 from ..core.tables import save_figure, save_table
-from .evaluation import pgr
 
 ORDER = [
     "weak_floor",
@@ -45,7 +45,7 @@ def accuracy_table(exp: str | Path) -> pd.DataFrame:
     acc = dict(zip(df["method"], df["accuracy"]))
     # PGR = (method - weak floor) / (ceiling - weak floor), NaN unless the ceiling is above the floor
     floor, ceiling = acc.get("weak_floor", float("nan")), acc.get("strong_ceiling", float("nan"))
-    df["pgr"] = [pgr(a, floor, ceiling) for a in df["accuracy"]]
+    df["pgr"] = [pgr(floor, ceiling, a) for a in df["accuracy"]]
     sampled = "k" in df and (df["k"] > 1).any()  # pass@k / maj@k only mean something for k > 1
     cols = [
         c

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from ..core.configs import coerce, param
 
@@ -28,17 +27,3 @@ class Resources:
     def describe(self) -> str:
         gpu = f"{self.gpus}x{self.gpu_memory_gb:g}GB GPU" if self.gpus else "no GPU"
         return f"{gpu}, {self.cpus} CPU, {self.memory_gb:g}GB RAM, {self.timeout_min} min"
-
-
-@dataclass
-class Execution:
-    """How a grid runs, shared by both flows' grid specs (its fields come last in each)."""
-
-    executor: Literal["local", "slurm", "submitit-local"] = param(
-        "local", "local: this process; slurm: one submitit job per cell on a cluster"
-    )
-    resources: dict = param({}, "what each job gets and the machines have (Resources fields)")
-    retries: int = param(1, "a failed or killed job is resubmitted this many times, then reported")
-    tracking: Literal["none", "wandb", "tensorboard"] = param(
-        "none", "log the grid's progress (and every trainer, via report_to); nothing is sent unless set"
-    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .memory import Estimate
-from .resources import Resources
+from ..scale.memory import Estimate
+from ..scale.resources import Resources
 
 
 class PlanError(ValueError):

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from ..core.cells import Cell, Outcome, describe_error, run_local
-from .resources import Resources
+from ..scale.resources import Resources
+from .cells import Cell, Outcome, describe_error, run_local
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from tqdm.auto import tqdm
 
-from .notebooks import NotebookFailed
+from ..core.notebooks import NotebookFailed
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import REPO
-from w2s_helpers.core.cells import Cell
-from w2s_helpers.scale.executors import run_cells
+from w2s_helpers.grid.cells import Cell
+from w2s_helpers.grid.executors import run_cells
 from w2s_helpers.scale.resources import Resources
 
 pytest.importorskip("submitit")
@@ -94,7 +94,7 @@ def test_grid_through_submitit_survives_a_killed_driver(tmp_path):
 
 
 def test_tracking_is_off_unless_asked(tmp_path):
-    from w2s_helpers.scale.tracking import grid_tracker
+    from w2s_helpers.grid.tracking import grid_tracker
 
     assert grid_tracker("none", "g", tmp_path) is None
     with pytest.raises(ValueError, match="tracking 'mlflow'"):
