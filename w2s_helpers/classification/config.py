@@ -17,7 +17,8 @@ from ..core.dist import effective_dtype
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
 from ..scale.resources import Execution
-from ..vision.names import is_image_model, is_image_task
+from ..vision.names import is_image_model
+from .data import modality as data_modality
 
 Mode = Literal["probe", "full", "lora"]
 Pooling = Literal["mean", "last", "cls"]
@@ -120,7 +121,7 @@ class ClassificationConfig:
             )
         if self.layer_index is not None and self.layer_index < 1:
             raise ConfigError(f"layer_index: {self.layer_index}; a block number >= 1")
-        if is_image_task(self.dataset) and self.mode != "probe":
+        if data_modality(self.dataset) == "image" and self.mode != "probe":
             raise ConfigError("mode: images are classified by linear probes on frozen features; use 'probe'")
         if self.head == "pretrained" and self.weak_model is not None:
             raise ConfigError("head: 'pretrained' is a ground-truth run's (the supervisor's) setting")

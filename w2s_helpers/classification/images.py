@@ -12,9 +12,10 @@ import torch
 
 from ..vision import cifar10, image_features, image_folder, image_logits, split
 from ..vision.data import ImageSet, is_test_id
-from ..vision.names import IMAGE_TASKS, split_model_name
+from ..vision.names import split_model_name
 from ..vision.zoo import get_image_spec
 from ..vision.zoo import identity as image_identity
+from .data import IMAGE_TASKS
 
 
 def image_task(name: str) -> ImageSet:

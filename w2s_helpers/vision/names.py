@@ -1,11 +1,8 @@
-"""Which names are images, without importing torch (configs and reports need to know).
-A test keeps these equal to the registries in `zoo` and `data`."""
+"""Which model names are images, without importing torch (configs and reports need to know).
+A test keeps these equal to the registry in `zoo`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-IMAGE_TASKS = ("cifar10",)  # plus any folder in torchvision's ImageFolder layout
 IMAGE_MODEL_NAMES = (
     "effnet-lite0",
     "effnet-lite1",
@@ -35,11 +32,3 @@ def is_image_model(name: str) -> bool:
         if "@" not in name or name.split("@")[1].isdigit()
         else False
     )
-
-
-def is_image_task(name: str) -> bool:
-    """A registered image task, or a folder of class sub-folders."""
-    if name in IMAGE_TASKS:
-        return True
-    path = Path(name).expanduser()
-    return path.is_dir() and any(p.is_dir() for p in path.iterdir())
