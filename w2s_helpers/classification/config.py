@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .. import zoo
 from ..core.configs import ConfigError, coerce, param, to_dict
 from ..core.dist import effective_dtype
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
 from ..scale.resources import Execution
-from ..vision.names import is_image_model
 from .data import modality as data_modality
 
 Mode = Literal["probe", "full", "lora"]
@@ -173,9 +173,9 @@ class ClassificationConfig:
         if not is_file_dataset(self.dataset):  # registry datasets have fixed columns
             d.pop("text_column"), d.pop("label_column")
         d["dataset"] = data_identity(self.dataset, self.source)
-        d["model"] = any_model_identity(self.model, self.source)
+        d["model"] = zoo.identity(self.model, self.source)
         if self.weak_model is not None:
-            d["weak_model"] = any_model_identity(self.weak_model, self.source)
+            d["weak_model"] = zoo.identity(self.weak_model, self.source)
         if self.head == "probe":
             d.pop("head")  # the default: run ids from before the field existed hold
         d.pop("source")  # in the identities above
@@ -210,17 +210,6 @@ class ClassificationConfig:
         """What every run of one grid shares: the identity without model, loss and seed."""
         ident = self.identity()
         return {k: v for k, v in ident.items() if k not in RUN_FIELDS}
-
-
-def any_model_identity(name: str, source: str = "auto") -> str:
-    """Which weights a text or image model name loads (for run ids and cache keys)."""
-    if is_image_model(name):
-        from .images import model_identity
-
-        return model_identity(name, source)
-    from ..zoo import identity
-
-    return identity(name, source)
 
 
 def resolve_data_path(dataset: str) -> str:

@@ -25,7 +25,6 @@ from ..core.paths import looks_like_path, resolve_path, results_dir
 from ..scale.executors import check_executor, run_cells
 from ..scale.resources import Resources
 from ..scale.tracking import grid_tracker
-from ..vision.names import is_image_model
 from .config import LOSS_NAMES, ClassificationConfig, GridSpec, dataset_stem
 from .data import check_dataset, is_file_dataset, task_examples
 from .notebooks import GROUND_TRUTH, PLOT, WEAK_TO_STRONG, notebook_parameters
@@ -60,8 +59,6 @@ def validate(spec: GridSpec, where: str = "grid spec", check_data: bool = True) 
         except KeyError as e:
             raise GridSpecError(f"{where}: datasets: {e}") from None
     for m in spec.models:
-        if is_image_model(m):
-            continue
         try:
             zoo.get_spec(m)
         except zoo.UnknownModelError as e:
