@@ -12,14 +12,6 @@ from w2s_helpers.classification import flow
 from w2s_helpers.classification.config import GridSpec
 from w2s_helpers.classification.losses import get_loss
 from w2s_helpers.classification.metrics import accuracy, auroc, hard_labels
-from w2s_helpers.vision import IMAGE_MODELS
-from w2s_helpers.vision.names import IMAGE_MODEL_NAMES, is_image_model, split_model_name
-
-
-def test_image_names_match_the_registry():
-    assert set(IMAGE_MODEL_NAMES) == set(IMAGE_MODELS)
-    assert split_model_name("effnet-lite0@3") == ("effnet-lite0", 3) and is_image_model("effnet-lite0@3")
-    assert not is_image_model("minilm-l6") and not is_image_model("effnet-lite0@x")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 import w2s_helpers.vision.features as F
+from w2s_helpers import zoo
 from w2s_helpers.vision import ImageSet, image_features, image_folder, image_logits, resolve_layer
 from w2s_helpers.vision.features import feature_key
 
@@ -87,7 +88,7 @@ def test_image_files_get_resized_and_cropped(tmp_path):
             tmp_path / "imgs" / "c" / f"{i}.png"
         )
     imgs = image_folder(tmp_path / "imgs")
-    x = F.model_inputs(imgs, np.arange(3), F.get_image_spec("tiny-vitb8"))
+    x = F.model_inputs(imgs, np.arange(3), zoo.image_spec("tiny-vitb8"))
     assert x.shape == (3, 3, 32, 32)
     feats = image_features("tiny-vitb8", imgs, root=tmp_path / "cache")
     assert feats.shape == (3, 32) and torch.isfinite(feats).all()

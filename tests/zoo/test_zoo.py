@@ -6,14 +6,15 @@ from w2s_helpers.zoo.tiny import build_tiny_random, tiny_tokenizer
 
 
 def test_registry_lookup_and_unknown_name():
-    assert zoo.get_spec("minilm-l6").family == "encoder"
-    assert set(zoo.OFFLINE_MODELS) == {
+    assert zoo.get_spec("minilm-l6").modality == "text-encoder"
+    assert zoo.names(*zoo.TEXT, offline=True) == [
         "minilm-l6",
         "mpnet-base",
         "smollm2-135m",
         "gemma3-270m",
         "qwen2.5-0.5b",
-    }
+    ]
+    assert set(zoo.OFFLINE_MODELS) == {*zoo.names(*zoo.TEXT, offline=True), *zoo.names("image", offline=True)}
     with pytest.raises(zoo.UnknownModelError) as e:
         zoo.get_spec("gpt5-nano")
     assert "gpt5-nano" in str(e.value) and "minilm-l6" in str(e.value)
@@ -31,7 +32,7 @@ def test_tiny_tokenizer_pad_is_not_id_zero():
     assert tok.decode(tok("12 + 3")["input_ids"]) == "12 + 3"
 
 
-@pytest.mark.parametrize("name", zoo.TINY_MODELS)
+@pytest.mark.parametrize("name", zoo.names(*zoo.TEXT, tiny=True))
 def test_tiny_models_classify_and_train_one_step(name):
     from w2s_helpers.classification.finetune import build_classifier
 
@@ -48,7 +49,7 @@ def test_tiny_models_classify_and_train_one_step(name):
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
 
 
-@pytest.mark.parametrize("name", [n for n in zoo.TINY_MODELS if zoo.get_spec(n).family == "causal"])
+@pytest.mark.parametrize("name", zoo.names("causal-lm", tiny=True))
 def test_tiny_causal_lm_train_step(name):
     model = zoo.load_causal_lm(name)
     tok = zoo.load_tokenizer(name)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import zoo
 from ..core.compute import Compute
 from ..core.configs import ConfigError, coerce, identity, param, to_dict
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
 from ..grid.spec import GridSpecBase
-from ..vision.names import is_image_model, is_image_task
+from .data import modality as data_modality
 
 Mode = Literal["probe", "full", "lora"]
 Pooling = Literal["mean", "last", "cls"]
@@ -35,7 +36,7 @@ def _data_key(dataset: str, cfg: Any) -> str:
 
 
 def _model_key(model: str | None, cfg: Any) -> str | None:
-    return None if model is None else any_model_identity(model, cfg.source)
+    return None if model is None else zoo.identity(model, cfg.source)
 
 
 def _transfer(cfg: Any) -> bool:
@@ -169,7 +170,7 @@ class ClassificationConfig(Compute):
             )
         if self.layer_index is not None and self.layer_index < 1:
             raise ConfigError(f"layer_index: {self.layer_index}; a block number >= 1")
-        if is_image_task(self.dataset) and self.mode != "probe":
+        if data_modality(self.dataset) == "image" and self.mode != "probe":
             raise ConfigError("mode: images are classified by linear probes on frozen features; use 'probe'")
         if self.head == "pretrained" and self.weak_model is not None:
             raise ConfigError("head: 'pretrained' is a ground-truth run's (the supervisor's) setting")
@@ -218,17 +219,6 @@ class ClassificationConfig(Compute):
         """What every run of one grid shares: the identity without model, loss and seed."""
         ident = self.identity()
         return {k: v for k, v in ident.items() if k not in RUN_FIELDS}
-
-
-def any_model_identity(name: str, source: str = "auto") -> str:
-    """Which weights a text or image model name loads (for run ids and cache keys)."""
-    if is_image_model(name):
-        from .images import model_identity
-
-        return model_identity(name, source)
-    from ..zoo import identity
-
-    return identity(name, source)
 
 
 def resolve_data_path(dataset: str) -> str:

@@ -16,7 +16,6 @@ import torch
 
 from .. import zoo
 from ..core.dist import world_size
-from ..vision.names import is_image_model, split_model_name
 from .config import ClassificationConfig
 from .features import cached_features
 from .losses import get_loss, midweak_radius
@@ -32,8 +31,8 @@ class Fit:
 
 def feature_recipe(cfg: ClassificationConfig) -> tuple[float | None, int | None, str]:
     """(layer fraction, layer index, pooling): the config's, else the registry's defaults."""
-    if is_image_model(cfg.model):  # the block is in the name ("effnet-lite0@3"), pooled over space
-        return cfg.layer, split_model_name(cfg.model)[1] or cfg.layer_index, "spatial mean"
+    if zoo.modality(cfg.model) == "image":  # the block is in the name ("effnet-lite0@3"), pooled over space
+        return cfg.layer, zoo.split_block(cfg.model)[1] or cfg.layer_index, "spatial mean"
     spec = zoo.get_spec(cfg.model)
     layer = cfg.layer if cfg.layer is not None or cfg.layer_index is not None else spec.probe_layer
     return layer, cfg.layer_index, cfg.pooling or spec.pooling

@@ -23,7 +23,6 @@ from ..core.runs import completed
 from ..grid.cells import Cell, Outcome
 from ..grid.flow import Phase
 from ..grid.spec import SpecError, variants
-from ..vision.names import is_image_model
 from .config import LOSS_NAMES, ClassificationConfig, ClassificationGridSpec, dataset_stem
 from .data import check_dataset, is_file_dataset, task_examples
 from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG, notebook_parameters
@@ -56,8 +55,6 @@ def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> No
         except KeyError as e:
             raise SpecError(f"{where}: datasets: {e}") from None
     for m in spec.models:
-        if is_image_model(m):
-            continue
         try:
             zoo.get_spec(m)
         except zoo.UnknownModelError as e:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .. import zoo
 from ..vision import cifar10, image_features, image_folder, image_logits, split
 from ..vision.data import ImageSet, is_test_id
-from ..vision.names import IMAGE_TASKS, split_model_name
-from ..vision.zoo import get_image_spec
-from ..vision.zoo import identity as image_identity
+from .data import IMAGE_TASKS
 
 
 def image_task(name: str) -> ImageSet:
@@ -24,11 +23,6 @@ def image_task(name: str) -> ImageSet:
 def task_identity(name: str) -> str:
     images = image_task(name)
     return f"images:{name if name in IMAGE_TASKS else 'folder'}:{images.identity}"
-
-
-def model_identity(name: str, source: str = "auto") -> str:
-    base, block = split_model_name(name)
-    return f"{image_identity(base, source)}@{block}" if block else image_identity(base, source)
 
 
 def load_image_task(name: str, n_train: int, n_test: int, seed: int):
@@ -61,7 +55,7 @@ class ImageFeatures:
     """A model's frozen features of the whole pool, looked up by image id (as `fit.Features`)."""
 
     def __init__(self, model: str, pool: ImageSet, source: str = "auto", layer_index: int | None = None):
-        base, block = split_model_name(model)
+        base, block = zoo.split_block(model)
         self.x = image_features(base, pool, layer_index=block or layer_index, source=source)
         self.row = {i: k for k, i in enumerate(pool.ids)}
 
@@ -71,8 +65,8 @@ class ImageFeatures:
 
 def pretrained_probs(model: str, pool: ImageSet, ds, source: str = "auto") -> np.ndarray:
     """The model's own classifier's probabilities on `ds` (its classes must be the task's)."""
-    base, _ = split_model_name(model)
-    spec = get_image_spec(base)
+    base, _ = zoo.split_block(model)
+    spec = zoo.image_spec(base)
     if spec.num_classes != len(pool.classes):
         raise ValueError(
             f"head 'pretrained': {base} predicts {spec.num_classes} classes, the task has {len(pool.classes)}"

@@ -10,7 +10,6 @@ from ..grid.plan import PlanRow
 from ..grid.spec import variants
 from ..scale import memory
 from ..scale.resources import Resources
-from ..vision.names import is_image_model
 from .config import ClassificationGridSpec, dataset_stem
 from .grid import base_config, declared_pairs, methods
 
@@ -29,7 +28,7 @@ def plan_rows(spec: ClassificationGridSpec) -> list[PlanRow]:
                 loss = method.get("loss", "xent")
                 for seed in v.seeds:
                     cfg = base_config(v, d, model, seed, weak_model=weak, **method)
-                    if is_image_model(model):  # a small CNN's features: no GPU memory question
+                    if zoo.modality(model) == "image":  # a small CNN's features: no GPU memory question
                         strategy = "one GPU (features)" if res.gpus else "CPU"
                         est = memory.Estimate(strategy, 0.1, 1)
                         rows.append(

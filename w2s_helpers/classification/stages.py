@@ -26,10 +26,10 @@ from ..core import runs
 from ..core.dist import is_main, world_size
 from ..core.fileio import DataError, atomic_path
 from ..core.launch import launch, launched
-from ..vision.names import is_image_task
 from .baselines import improve
 from .config import ClassificationConfig, default_run_root
 from .data import load_task, split_halves
+from .data import modality as data_modality
 from .fit import Features, Fit, feature_recipe, fit
 from .metrics import accuracy, auroc, hard_labels
 
@@ -57,7 +57,7 @@ class Data:
 
 
 def load_data(cfg: ClassificationConfig) -> Data:
-    if is_image_task(cfg.dataset):
+    if data_modality(cfg.dataset) == "image":
         from .images import load_image_task
 
         dd, pool = load_image_task(cfg.dataset, cfg.n_train, cfg.n_test, cfg.data_seed)

@@ -48,14 +48,14 @@ def plan(path: str | Path) -> str:
 
 def _zoo_notebook():
     from ..core.notebooks import NotebookSpec
-    from ..zoo import OFFLINE_MODELS
+    from ..zoo import TEXT, names
 
     return NotebookSpec(
         "00",
         extras=(
             (
                 "models",
-                list(OFFLINE_MODELS),
+                names(*TEXT, offline=True),
                 "each is assembled once (downloads, sha256, GGUF conversion), then loaded",
             ),
             (

@@ -40,9 +40,11 @@ def check_spec(spec: ReasoningGridSpec, where: str, check_data: bool) -> None:
             raise SpecError(f"{where}: pairs: {pair} must be [weak, strong]")
         for m in pair:
             try:
-                zoo.get_spec(m)
+                kind = zoo.modality(m)
             except zoo.UnknownModelError as e:
                 raise SpecError(f"{where}: pairs: {e}") from None
+            if kind != "causal-lm":
+                raise SpecError(f"{where}: pairs: {m!r} is a {kind} model; reasoning needs causal LMs")
     try:
         cfgs = configs(spec)
     except ConfigError as e:

@@ -1,4 +1,9 @@
-"""Vision building blocks: image models, image tasks, frozen features (GitHub issue 11).
+"""Vision data and features: image tasks and frozen image features (the image models
+themselves are in the zoo: `zoo.images`, asked through `zoo.modality`).
+
+cifar      CIFAR-10 test images from the bigbench sdist (offline)
+data       ImageSet, the fixed test split by image hash, the ImageFolder loader
+features   pooled block / final features and classifier logits, cached by content
 
 from w2s_helpers import vision
 images = vision.cifar10()                       # 10k CIFAR-10 test images (offline)
@@ -13,25 +18,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# lazy: `vision.names` (and configs that read it) must not pull torch in
+# lazy: importing the package must not pull torch, numpy or PIL in
 _WHERE = {
     "cifar10": "cifar",
     **dict.fromkeys(("ImageSet", "image_folder", "is_test_id", "split"), "data"),
     **dict.fromkeys(
         ("extract_images", "feature_key", "image_features", "image_logits", "resolve_layer"), "features"
-    ),
-    **dict.fromkeys(
-        (
-            "IMAGE_MODELS",
-            "OFFLINE_IMAGE_MODELS",
-            "TINY_IMAGE_MODELS",
-            "ImageModelSpec",
-            "UnknownImageModelError",
-            "get_image_spec",
-            "identity",
-            "load_image_model",
-        ),
-        "zoo",
     ),
 }
 
@@ -43,22 +35,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "IMAGE_MODELS",
-    "OFFLINE_IMAGE_MODELS",
-    "TINY_IMAGE_MODELS",
-    "ImageModelSpec",
     "ImageSet",
-    "UnknownImageModelError",
     "cifar10",
     "extract_images",
     "feature_key",
-    "get_image_spec",
-    "identity",
     "image_features",
     "image_folder",
     "image_logits",
     "is_test_id",
-    "load_image_model",
     "resolve_layer",
     "split",
 ]

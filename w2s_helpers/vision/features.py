@@ -24,8 +24,11 @@ from tqdm.auto import tqdm
 from ..core.fileio import atomic_path
 from ..core.hashing import stable_hash
 from ..core.paths import cache_dir
+from ..zoo.images.loaders import load_image_model
+from ..zoo.images.spec import ImageModelSpec
+from ..zoo.registry import image_spec
+from ..zoo.sources import identity
 from .data import ImageSet
-from .zoo import ImageModelSpec, get_image_spec, identity, load_image_model
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ def extract_images(
 ) -> tuple[torch.Tensor, dict]:
     """Pooled features of `block` (1-based; None: the final embedding) or, with
     `block="logits"`, the classifier's logits, for every image; and throughput stats."""
-    spec = get_image_spec(model_name)
+    spec = image_spec(model_name)
     if block == "logits" and spec.num_classes == 0:
         raise ValueError(f"image model {model_name!r} has no classifier head: no logits (use its features)")
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -125,7 +128,7 @@ def extract_images(
 
 def feature_key(model_name: str, images: ImageSet, block: int | None | str, source: str = "auto") -> str:
     """Which weights, which images (ids hash their bytes), which block, which input recipe."""
-    spec = get_image_spec(model_name)
+    spec = image_spec(model_name)
     fields = [identity(model_name, source), list(images.ids), block, recipe(images, spec)]
     return f"{model_name}-{stable_hash(fields, n=16)}"
 
@@ -166,7 +169,7 @@ def image_features(
     """Float32 features [n, d] of `images`, computed once then read from disk. Default: the
     model's final embedding (d = spec.feature_dim); `layer` (fraction of depth) or
     `layer_index` (1-based block): that block's pooled output (d = its width)."""
-    block = resolve_layer(get_image_spec(model_name).depth, layer, layer_index)
+    block = resolve_layer(image_spec(model_name).depth, layer, layer_index)
     return _cached(model_name, images, block, batch_size, source, root, device)
 
 

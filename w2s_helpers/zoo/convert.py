@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core.fileio import atomic_dir
 from ..core.paths import cache_dir
 from .packages import assemble
-from .registry import ModelSpec
+from .spec import ModelSpec
 
 log = logging.getLogger(__name__)
 

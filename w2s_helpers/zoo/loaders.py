@@ -1,65 +1,23 @@
-"""Where a model's weights come from, what identifies them, and the Auto-class loaders.
+"""Text-model loading: where the weights are, dtype / device_map / 4-bit, the Auto classes.
 
 `model_path` resolves a name to a folder or hub id (assembling an offline model on first
-use); `identity` says which weights those are without loading anything, so that every
-cache key and run id changes when the source does (offline GGUF vs hub weights).
+use); `sources.identity` says which weights those are without loading anything.
 Nothing here touches architecture-specific attributes.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from ..core.hashing import file_sha256, stable_hash
-from .convert import CONVERSION_VERSION, assemble_offline_model
-from .registry import MODELS, SOURCES, ModelSpec, UnknownModelError, get_spec
-from .tiny import build_tiny_random, tiny_key
-
-OFFLINE_MODELS = [n for n, s in MODELS.items() if s.offline is not None]
-TINY_MODELS = [n for n, s in MODELS.items() if s.is_random]
-_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".json", ".model", ".txt", ".gguf")
-
-
-def resolve_source(spec: ModelSpec, source: str = "auto") -> str:
-    """'offline', 'hub', 'tiny' or 'local': where `spec`'s weights will be read from."""
-    if source not in SOURCES:
-        raise ValueError(f"source {source!r}: expected one of {SOURCES}")
-    if spec.is_random:
-        return "tiny"
-    if spec.name not in MODELS:
-        return "hub" if spec.hub_id == spec.name else "local"
-    if spec.offline is not None and source in ("auto", "offline"):
-        return "offline"
-    if source == "offline" or spec.hub_id is None:
-        raise UnknownModelError(
-            f"model {spec.name!r} has no offline source; offline models: {OFFLINE_MODELS}"
-        )
-    return "hub"
-
-
-def identity(name: str, source: str = "auto") -> str:
-    """A string naming exactly which weights `name` loads under `source` (for cache keys)."""
-    spec = get_spec(name)
-    where = resolve_source(spec, source)
-    if where == "tiny":
-        return f"tiny:{spec.name}:{tiny_key(spec)}"
-    if where == "local":
-        files = sorted(
-            p for p in Path(name).expanduser().iterdir() if p.is_file() and p.suffix in _WEIGHT_SUFFIXES
-        )
-        return f"local:{stable_hash([(p.name, file_sha256(p)) for p in files], n=16)}"
-    if where == "offline":
-        assert spec.offline is not None
-        return (
-            f"offline:{spec.name}:{','.join(sorted(spec.offline.sha256.values()))[:24]}:{CONVERSION_VERSION}"
-        )
-    return f"hub:{spec.hub_id}@{spec.revision}"
+from .convert import assemble_offline_model
+from .registry import text_spec
+from .sources import resolve_source
+from .tiny import build_tiny_random
 
 
 def model_path(name: str, source: str = "auto") -> str:
     """Where `from_pretrained` should read `name` from (a folder, or a hub id)."""
-    spec = get_spec(name)
+    spec = text_spec(name)
     where = resolve_source(spec, source)
     if where == "tiny":
         return str(build_tiny_random(spec))
@@ -72,7 +30,7 @@ def model_path(name: str, source: str = "auto") -> str:
 
 
 def _hub_kwargs(name: str, source: str) -> dict:
-    spec = get_spec(name)
+    spec = text_spec(name)
     if resolve_source(spec, source) != "hub":
         return {}
     return {"revision": spec.revision, "trust_remote_code": spec.trust_remote_code}
@@ -170,7 +128,7 @@ def smoke_test(
     t3 = time.perf_counter()
     return {
         "model": name,
-        "family": get_spec(name).family,
+        "modality": text_spec(name).modality,
         "source": path,
         "params_m": round(count_parameters(model) / 1e6, 1),
         "layers": len(out.hidden_states) - 1,

@@ -1,4 +1,4 @@
-"""What one model of the zoo is: its family, size, sources and the frozen-feature recipe."""
+"""What one text model of the zoo is: its modality, size, sources and the frozen-feature recipe."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from typing import Any, Literal
 
 from .packages import PackagedFile
 
-Family = Literal["encoder", "causal"]
+Modality = Literal["text-encoder", "causal-lm", "image"]
+TextModality = Literal["text-encoder", "causal-lm"]
+TEXT: tuple[TextModality, ...] = ("text-encoder", "causal-lm")
 Source = Literal["auto", "offline", "hub"]
 SOURCES = ("auto", "offline", "hub")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One entry of the zoo.
+    """One text model of the zoo (`zoo.images.spec.ImageModelSpec` is an image model's).
 
     pooling / probe_layer: the frozen-feature recipe that probed best on the CPU (see
     docs/FINDINGS.md): mean pooling for encoders, last real token for causal LMs, and the
@@ -22,7 +24,7 @@ class ModelSpec:
     """
 
     name: str
-    family: Family
+    modality: TextModality  # an encoder (AutoModel) or a causal LM (AutoModelForCausalLM)
     params_m: float  # parameters in millions: what memory estimates start from
     hub_id: str | None = None
     revision: str = "main"  # hub revision; pin a commit for exact reproduction
@@ -41,6 +43,11 @@ class ModelSpec:
     @property
     def is_random(self) -> bool:
         return bool(self.random_config)
+
+    @property
+    def online(self) -> bool:
+        """Whether the weights can be downloaded (from the hub)."""
+        return self.hub_id is not None
 
 
 def _gguf(packages: tuple[str, ...], member: str, sha: str, file: str) -> PackagedFile:

@@ -20,7 +20,7 @@ _TINY_CHARS = (
 TINY_SPECS = [
     ModelSpec(
         "tiny-random-bert",
-        "encoder",
+        "text-encoder",
         0.1,
         pooling="mean",
         lr=1e-3,
@@ -35,7 +35,7 @@ TINY_SPECS = [
     ),
     ModelSpec(
         "tiny-random-llama",
-        "causal",
+        "causal-lm",
         0.1,
         pooling="last",
         lr=1e-3,
@@ -51,7 +51,7 @@ TINY_SPECS = [
     ),
     ModelSpec(
         "tiny-random-qwen2",
-        "causal",
+        "causal-lm",
         0.2,
         pooling="last",
         lr=1e-3,
@@ -67,7 +67,7 @@ TINY_SPECS = [
     ),
     ModelSpec(
         "tiny-random-gpt2",
-        "causal",
+        "causal-lm",
         0.1,
         pooling="last",
         lr=1e-3,
@@ -117,7 +117,7 @@ def build_tiny_random(spec: ModelSpec, root: Path | None = None) -> Path:
         **cfg_kw,
     )
     torch.manual_seed(0)
-    auto = AutoModelForCausalLM if spec.family == "causal" else AutoModel
+    auto = AutoModelForCausalLM if spec.modality == "causal-lm" else AutoModel
     model = auto.from_config(config)
     with atomic_dir(final) as tmp:
         model.save_pretrained(tmp)

@@ -1,7 +1,9 @@
-"""Classification data: the task registry (offline, hub and user files), examples and sampling."""
+"""Classification data: the task registry (offline, hub and user files; which tasks are
+images: `modality`), examples and sampling."""
 
 from .examples import Example, balance, example_id, split_halves, with_soft_labels
 from .registry import (
+    IMAGE_TASKS,
     OFFLINE_TASKS,
     TASKS,
     TaskSpec,
@@ -11,11 +13,13 @@ from .registry import (
     describe,
     is_file_dataset,
     load_task,
+    modality,
     resolve_source,
     task_examples,
 )
 
 __all__ = [
+    "IMAGE_TASKS",
     "OFFLINE_TASKS",
     "TASKS",
     "Example",
@@ -28,6 +32,7 @@ __all__ = [
     "example_id",
     "is_file_dataset",
     "load_task",
+    "modality",
     "resolve_source",
     "split_halves",
     "task_examples",

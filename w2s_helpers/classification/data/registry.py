@@ -2,8 +2,10 @@
 
 A task name maps to an offline source (files in index packages), a hub dataset with its
 binarisation rule, or both; a path to a local JSONL/CSV/Parquet file works wherever a
-name does. `data_identity` says which data a name stands for, for run ids and cache keys:
-a user file by its content, never its path. With `$W2S_HUB_DATA` set, hub tasks read
+name does, and so does an image task (`IMAGE_TASKS`, or a folder of class folders:
+`modality` says which; `classification.images` loads them). `data_identity` says which
+data a name stands for, for run ids and cache keys: a user file by its content, never its
+path. With `$W2S_HUB_DATA` set, hub tasks read
 their splits from a local mirror folder instead of the hub (see `hub_source`).
 """
 
@@ -13,11 +15,11 @@ import logging
 import os
 import random
 from pathlib import Path
+from typing import Literal
 
 from ...core.fileio import require_file
 from ...core.hashing import file_sha256
 from ...core.paths import DATA_SUFFIXES
-from ...vision.names import is_image_task
 from .examples import Example, at_rate, balance, dedup, take, with_soft_labels
 from .files import file_examples
 from .hub import (
@@ -95,6 +97,7 @@ _SPECS = [
 ]
 TASKS: dict[str, TaskSpec] = {t.name: t for t in _SPECS}
 OFFLINE_TASKS = [n for n, t in TASKS.items() if t.offline is not None]
+IMAGE_TASKS = ("cifar10",)  # plus any folder of class folders (torchvision's ImageFolder layout)
 
 
 class UnknownTaskError(KeyError):
@@ -117,10 +120,19 @@ def is_file_dataset(name: str) -> bool:
     return Path(str(name)).suffix.lower() in DATA_SUFFIXES
 
 
+def modality(name: str) -> Literal["text", "image"]:
+    """'image' for a registered image task or a folder of class sub-folders; 'text' for
+    anything else (a text task, a data file; `check_dataset` says whether it exists)."""
+    if name in IMAGE_TASKS:
+        return "image"
+    path = Path(name).expanduser()
+    return "image" if path.is_dir() and any(p.is_dir() for p in path.iterdir()) else "text"
+
+
 def check_dataset(name: str) -> None:
     """Raise UnknownTaskError unless `name` is a registry task, a data file path or an image
     task (a registered one, or a folder of class folders)."""
-    if is_image_task(name):
+    if modality(name) == "image":
         return
     if not is_file_dataset(name) and name not in TASKS:
         raise UnknownTaskError(
@@ -145,7 +157,7 @@ def resolve_source(name: str, source: str = "auto") -> str:
 def data_identity(name: str, source: str = "auto") -> str:
     """Which data `name` stands for: a file by its content's sha256 (never its path), an
     offline task by its pinned files, a hub task by its id."""
-    if is_image_task(name):
+    if modality(name) == "image":
         from ..images import task_identity
 
         return task_identity(name)

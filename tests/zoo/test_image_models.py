@@ -1,19 +1,19 @@
-"""Image model registry and builders: tiny families end to end, the reference's key names
-and sizes (built on the meta device: no memory, no download), one-line errors."""
+"""Image models of the zoo: tiny architectures end to end, the reference's key names and
+sizes (built on the meta device: no memory, no download), one-line errors."""
 
 import pytest
 import torch
 
-from w2s_helpers import vision
-from w2s_helpers.vision.effnet import EfficientNetLite
-from w2s_helpers.vision.families import AlexNet, ResNet, ViT
-from w2s_helpers.vision.zoo import build, resolve_source
+from w2s_helpers import zoo
+from w2s_helpers.zoo.images.effnet import EfficientNetLite
+from w2s_helpers.zoo.images.families import AlexNet, ResNet, ViT
+from w2s_helpers.zoo.images.loaders import build
 
 
-@pytest.mark.parametrize("name", vision.TINY_IMAGE_MODELS)
+@pytest.mark.parametrize("name", zoo.names("image", tiny=True))
 def test_tiny_families_end_to_end(name):
-    spec = vision.get_image_spec(name)
-    model = vision.load_image_model(name)
+    spec = zoo.image_spec(name)
+    model = zoo.load_image_model(name)
     assert model.depth == spec.depth and model.num_classes == spec.num_classes
     x = torch.randn(3, 3, spec.resolution, spec.resolution)
     with torch.inference_mode():
@@ -32,7 +32,7 @@ def test_tiny_families_end_to_end(name):
 
 
 def test_vit_interpolates_position_embeddings():
-    model = vision.load_image_model("tiny-vitb8")
+    model = zoo.load_image_model("tiny-vitb8")
     with torch.inference_mode():
         assert model.run(torch.randn(2, 3, 48, 48)).shape == (2, 32)
 
@@ -72,28 +72,35 @@ def test_effnet_lite_sizes(variant, params, depth):
     with torch.device("meta"):
         m = EfficientNetLite.variant(variant)
     assert _params(m) == params and m.depth == depth
-    spec = vision.get_image_spec(f"effnet-{variant}")
+    spec = zoo.image_spec(f"effnet-{variant}")
     assert spec.depth == depth and spec.resolution == m.resolution and spec.mean == (0.5, 0.5, 0.5)
 
 
 def test_registry_errors_are_one_line():
-    with pytest.raises(vision.UnknownImageModelError) as e:
-        vision.get_image_spec("resnet-9000")
+    with pytest.raises(zoo.UnknownModelError) as e:
+        zoo.image_spec("resnet-9000")
     assert "unknown image model 'resnet-9000'" in str(e.value) and "\n" not in str(e.value)
-    with pytest.raises(vision.UnknownImageModelError, match="'alexnet' has no offline source"):
-        resolve_source(vision.get_image_spec("alexnet"), "offline")
+    with pytest.raises(zoo.UnknownModelError, match="'minilm-l6'"):
+        zoo.image_spec("minilm-l6")
+    with pytest.raises(zoo.UnknownModelError, match="'alexnet' has no offline source"):
+        zoo.resolve_source(zoo.image_spec("alexnet"), "offline")
+    with pytest.raises(zoo.UnknownModelError, match="'effnet-lite0' has no hub source"):
+        zoo.identity("effnet-lite0", "hub")
+    with pytest.raises(zoo.UnknownModelError, match="is an image model"):
+        zoo.model_path("effnet-lite0")
     with pytest.raises(ValueError, match="source 'gpu'"):
-        vision.identity("effnet-lite0", "gpu")
+        zoo.identity("effnet-lite0", "gpu")
 
 
 def test_identity_names_the_weights():
-    assert vision.identity("effnet-lite0").startswith(
-        "offline:effnet-lite0:579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
+    assert zoo.identity("effnet-lite0") == (
+        "offline:effnet-lite0:579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db:v1"
     )
-    assert "facebookresearch/dino:main/dino_vitb8" in vision.identity("dino-vitb8")
-    assert vision.identity("alexnet") == vision.identity("alexnet", "hub")
-    assert vision.identity("tiny-alexnet").startswith("tiny:tiny-alexnet:")
-    assert vision.OFFLINE_IMAGE_MODELS == ["effnet-lite0", "effnet-lite1", "effnet-lite2"]
+    assert zoo.identity("effnet-lite0@3") == zoo.identity("effnet-lite0") + "@3"  # a block of it
+    assert "facebookresearch/dino:main/dino_vitb8" in zoo.identity("dino-vitb8")
+    assert zoo.identity("alexnet") == zoo.identity("alexnet", "hub")
+    assert zoo.identity("tiny-alexnet").startswith("tiny:tiny-alexnet:")
+    assert zoo.names("image", offline=True) == ["effnet-lite0", "effnet-lite1", "effnet-lite2"]
 
 
 def test_online_weights_load_strictly_and_fail_in_one_line(monkeypatch):
@@ -102,35 +109,33 @@ def test_online_weights_load_strictly_and_fail_in_one_line(monkeypatch):
     import dataclasses
     import urllib.error
 
-    from w2s_helpers.vision import zoo
-
     spec = dataclasses.replace(
-        zoo.get_image_spec("tiny-resnet50"),
+        zoo.image_spec("tiny-resnet50"),
         name="tiny-online",
         tiny=False,
         url="https://example.invalid/w.pth",
     )
-    monkeypatch.setitem(zoo.IMAGE_MODELS, "tiny-online", spec)
+    monkeypatch.setitem(zoo.MODELS, "tiny-online", spec)
     weights = {
         k: torch.randn_like(v) if v.is_floating_point() else v
         for k, v in build("tiny-resnet50").state_dict().items()
     }
     extra = {"fc.weight": torch.zeros(1000, 256), "fc.bias": torch.zeros(1000)}
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", lambda *a, **k: {**weights, **extra})
-    model = vision.load_image_model("tiny-online")
+    model = zoo.load_image_model("tiny-online")
     assert torch.equal(model.state_dict()["conv1.weight"], weights["conv1.weight"])
-    assert vision.identity("tiny-online").startswith("hub:")
+    assert zoo.identity("tiny-online").startswith("hub:")
 
     monkeypatch.setattr(
         torch.hub, "load_state_dict_from_url", lambda *a, **k: {**weights, "layer9.x": torch.zeros(1)}
     )
     with pytest.raises(RuntimeError, match="layer9.x"):
-        vision.load_image_model("tiny-online")
+        zoo.load_image_model("tiny-online")
 
     def offline(*a, **k):
         raise urllib.error.URLError("no network")
 
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", offline)
     with pytest.raises(RuntimeError, match="'tiny-online' is online only") as e:
-        vision.load_image_model("tiny-online")
+        zoo.load_image_model("tiny-online")
     assert "\n" not in str(e.value)
