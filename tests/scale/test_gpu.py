@@ -4,6 +4,8 @@ skipped on a CPU machine."""
 import pytest
 import torch
 
+from w2s_helpers.core.compute import torch_dtype
+
 pytestmark = [
     pytest.mark.gpu,
     pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device"),
@@ -11,10 +13,9 @@ pytestmark = [
 
 
 def test_auto_dtype_is_bf16_on_the_gpu_and_part_of_the_identity():
-    from w2s_helpers import zoo
     from w2s_helpers.classification.config import ClassificationConfig
 
-    assert zoo.resolve_dtype("auto") in (torch.bfloat16, torch.float16)
+    assert torch_dtype("auto") in (torch.bfloat16, torch.float16)
     cfg = ClassificationConfig(model="tiny-random-llama")
     assert cfg.identity()["dtype"] in ("bfloat16", "float16")
 

@@ -14,6 +14,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .. import zoo
+from ..core.compute import torch_dtype
 from ..core.dist import per_device_batch
 from ..core.launch import fsdp_args
 from .features import pool
@@ -170,8 +171,8 @@ def train_classifier(
         run_name=out_dir.parent.name,
         remove_unused_columns=False,
         use_cpu=not cuda,
-        bf16=cuda and zoo.resolve_dtype(dtype) == torch.bfloat16,
-        fp16=cuda and zoo.resolve_dtype(dtype) == torch.float16,
+        bf16=cuda and torch_dtype(dtype) == torch.bfloat16,
+        fp16=cuda and torch_dtype(dtype) == torch.float16,
         **fsdp_args(distributed),
         dataloader_num_workers=0,
         disable_tqdm=False,

@@ -22,6 +22,7 @@ import torch
 
 from .. import zoo
 from ..core import runs
+from ..core.compute import torch_dtype
 from ..core.dist import is_main, per_device_batch, world_size
 from ..core.fileio import atomic_dir
 from ..core.launch import fsdp_args
@@ -69,7 +70,7 @@ def _lora(p: TrainParams, model):
 
 def _args(p: TrainParams, out: Path) -> dict:
     cuda = torch.cuda.is_available()
-    dtype = zoo.resolve_dtype(p.dtype)
+    dtype = torch_dtype(p.dtype)
     return dict(
         output_dir=str(out / "checkpoints"),
         num_train_epochs=p.epochs,
@@ -98,9 +99,7 @@ def _args(p: TrainParams, out: Path) -> dict:
 def _policy(model: str, adapters: Sequence[str], source: str, p: TrainParams):
     """The model a stage trains: base + earlier adapters, in the training dtype; with
     load_in_4bit the base is NF4 and prepared for k-bit training (QLoRA)."""
-    policy = load_policy(
-        model, adapters, source, dtype=zoo.resolve_dtype(p.dtype), load_in_4bit=p.load_in_4bit
-    )
+    policy = load_policy(model, adapters, source, dtype=torch_dtype(p.dtype), load_in_4bit=p.load_in_4bit)
     if p.load_in_4bit:
         from peft import prepare_model_for_kbit_training
 

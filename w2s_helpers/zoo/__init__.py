@@ -27,7 +27,6 @@ from .loaders import (
     load_kwargs,
     load_tokenizer,
     model_path,
-    resolve_dtype,
     smoke_test,
 )
 from .registry import (
@@ -68,7 +67,6 @@ __all__ = [
     "modality",
     "model_path",
     "names",
-    "resolve_dtype",
     "resolve_source",
     "smoke_test",
     "split_block",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from ..core.compute import torch_dtype
 from .convert import assemble_offline_model
 from .registry import text_spec
 from .sources import resolve_source
@@ -52,31 +53,13 @@ def load_tokenizer(name: str, padding_side: str = "right", source: str = "auto")
     return tok
 
 
-def resolve_dtype(dtype: str | None = "auto"):
-    """The torch dtype to load weights in. "auto": bf16 on a GPU that has it (the paper
-    settings' default; fp16 on older GPUs), fp32 on a CPU, where bf16 arithmetic is slow
-    unless the CPU has AVX-512 BF16 (the generation engine opts in where it does)."""
-    import torch
-
-    if dtype in (None, "auto"):
-        if torch.cuda.is_available():
-            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.float32
-    if isinstance(dtype, torch.dtype):
-        return dtype
-    try:
-        return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[dtype]
-    except KeyError:
-        raise ValueError(f"dtype {dtype!r}: expected auto, bfloat16, float16 or float32") from None
-
-
 def load_kwargs(
     name: str, source: str = "auto", dtype=None, device_map: str | None = None, load_in_4bit: bool = False
 ) -> dict:
     """`from_pretrained` keyword arguments: dtype, hub revision / remote code, a device map
     spreading a model too big for one GPU over the node's GPUs ("auto"), and 4-bit NF4
     weights for QLoRA (bitsandbytes, GPU only)."""
-    kw = {"dtype": resolve_dtype(dtype), **_hub_kwargs(name, source)}
+    kw = {"dtype": torch_dtype(dtype), **_hub_kwargs(name, source)}
     if device_map:
         kw["device_map"] = device_map
     if load_in_4bit:
