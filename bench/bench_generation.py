@@ -34,8 +34,8 @@ from w2s_helpers.core.paths import results_dir
 from w2s_helpers.reasoning import prompts as P
 from w2s_helpers.reasoning.answers import extract_answer, is_equiv
 from w2s_helpers.reasoning.data import load_math
-from w2s_helpers.reasoning.engine import HFGenerator
-from w2s_helpers.reasoning.generation import SamplingParams
+from w2s_helpers.reasoning.generation.base import SamplingParams
+from w2s_helpers.reasoning.generation.hf import HFGenerator
 from w2s_helpers.reasoning.policy import Policy
 
 

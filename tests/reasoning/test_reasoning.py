@@ -12,8 +12,8 @@ from w2s_helpers import zoo
 from w2s_helpers.core.fileio import DataError
 from w2s_helpers.reasoning import experiment, rows, stage1, stages
 from w2s_helpers.reasoning.config import ReasoningConfig, TrainParams
-from w2s_helpers.reasoning.engine import HFGenerator
-from w2s_helpers.reasoning.generation import SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.generation.base import SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.generation.hf import HFGenerator
 from w2s_helpers.reasoning.policy import Policy
 from w2s_helpers.reasoning.training import preference, sft
 
@@ -75,7 +75,7 @@ def test_samples_depend_on_question_and_sample_never_on_the_batch():
 
 
 def test_gumbel_sampler_draws_from_the_softmax():
-    from w2s_helpers.reasoning.sampling import GumbelSampler
+    from w2s_helpers.reasoning.generation.sampling import GumbelSampler
 
     logits = torch.tensor([[2.0, 1.0, 0.0, -1.0]]).expand(20000, 4)
     freq = torch.bincount(GumbelSampler(range(20000))(None, logits).argmax(-1), minlength=4) / 20000

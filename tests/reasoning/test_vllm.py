@@ -8,7 +8,8 @@ pytestmark = pytest.mark.vllm
 
 
 def test_vllm_greedy_matches_hf_backend():
-    from w2s_helpers.reasoning.generation import SamplingParams, make_generator
+    from w2s_helpers.reasoning.generation.backends import make_generator
+    from w2s_helpers.reasoning.generation.base import SamplingParams
     from w2s_helpers.reasoning.policy import Policy
 
     prompts = [

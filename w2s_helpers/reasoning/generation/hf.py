@@ -12,20 +12,26 @@ times. Greedy decoding and seeded per-row sampling (see `sampling`) happen in `g
 from __future__ import annotations
 
 import copy
-import logging
 import time
 from collections.abc import Sequence
 
 import torch
 from tqdm.auto import tqdm
 
-from .. import zoo
-from .policy import Policy, load_policy
-from .sampling import GumbelSampler, SamplingParams, compute_dtype, cut_at_stop, row_seed
-
-log = logging.getLogger(__name__)
+from ... import zoo
+from ..policy import Policy, load_policy
+from .base import SamplingParams, cut_at_stop
+from .sampling import GumbelSampler, row_seed
 
 MIN_PREFIX_TOKENS = 16  # below this a shared prefix saves less than its bookkeeping costs
+
+
+def compute_dtype(device: str = "cpu") -> torch.dtype:
+    """bf16 where the hardware computes in it (a CUDA GPU with bf16, a CPU with AVX-512 BF16),
+    else fp32: on a CPU without it, bf16 matrix products are far slower than fp32."""
+    if device == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.bfloat16 if torch.cpu._is_avx512_bf16_supported() else torch.float32
 
 
 def common_prefix(seqs: Sequence[Sequence[int]]) -> int:
