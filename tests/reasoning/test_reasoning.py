@@ -24,7 +24,7 @@ def test_hf_backend_greedy_equals_plain_generate():
     prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
-    batched = gen.generate(prompts, p)
+    batched = gen.generate(prompts, p).texts
     tok = zoo.load_tokenizer(TINY)
     model = zoo.load_causal_lm(TINY).eval()
     for prompt, out in zip(prompts, batched):
@@ -48,8 +48,9 @@ def test_shared_prefix_cache_gives_the_same_greedy_answers():
     prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=12, stop=())
-    cached = gen.generate(prompts, p)
-    assert p.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
+    out = gen.generate(prompts, p)
+    cached = out.texts
+    assert out.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
     tok, model = zoo.load_tokenizer(TINY), zoo.load_causal_lm(TINY).eval()
     for prompt, out in zip(prompts, cached):
         ids = tok(prompt, return_tensors="pt")
@@ -62,15 +63,15 @@ def test_samples_depend_on_question_and_sample_never_on_the_batch():
     prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=8, temperature=1.0, n=3, stop=())
-    a = gen.generate(prompts, p, keys=["q0", "q1", "q2"])
+    a = gen.generate(prompts, p, keys=["q0", "q1", "q2"]).texts
     gen.batch_size = 9
-    b = gen.generate(prompts[::-1], p, keys=["q2", "q1", "q0"])
+    b = gen.generate(prompts[::-1], p, keys=["q2", "q1", "q0"]).texts
     assert a == b[::-1] and all(len(set(x)) == 3 for x in a)
     c = gen.generate(
         prompts,
         SamplingParams(max_new_tokens=8, temperature=1.0, n=3, seed=1, stop=()),
         keys=["q0", "q1", "q2"],
-    )
+    ).texts
     assert c != a  # another seed, other samples
 
 
@@ -98,8 +99,8 @@ def test_resume_takes_only_a_complete_checkpoint(tmp_path):
 def test_sampling_is_seeded_and_stops_cut():
     gen = HFGenerator(Policy("tiny", TINY), batch_size=4)
     p = SamplingParams(max_new_tokens=10, temperature=1.0, n=3, seed=0, stop=())
-    a = gen.generate(["Question: 2+2?\nAnswer:"], p)
-    b = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    a = gen.generate(["Question: 2+2?\nAnswer:"], p).texts
+    b = gen.generate(["Question: 2+2?\nAnswer:"], p).texts
     assert a == b and len(a[0]) == 3 and len(set(a[0])) > 1
     assert cut_at_stop(" 4 + 4 = 8\n#### 8\n\nQuestion: next", ("Question", "Answer")) == "4 + 4 = 8\n#### 8"
 

@@ -18,6 +18,6 @@ def test_vllm_greedy_matches_hf_backend():
     ]
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
     # a real model: vLLM's CPU attention kernels need a head size the tiny random models lack
-    hf = make_generator("hf", Policy("hf", "smollm2-135m"), batch_size=1).generate(prompts, p)
-    fast = make_generator("vllm", Policy("vllm", "smollm2-135m")).generate(prompts, p)
+    hf = make_generator("hf", Policy("hf", "smollm2-135m"), batch_size=1).generate(prompts, p).texts
+    fast = make_generator("vllm", Policy("vllm", "smollm2-135m")).generate(prompts, p).texts
     assert fast == hf

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ... import zoo
 from ..policy import Policy, merged_checkpoint
-from .base import SamplingParams
+from .base import Generated, SamplingParams
 from .sampling import row_seed
 
 
@@ -30,8 +30,12 @@ class VLLMGenerator:
         self.llm = LLM(model=str(path), seed=0, **kw)
 
     def generate(
-        self, prompts: Sequence[str], p: SamplingParams, keys=None, desc: str = "generate"
-    ) -> list[list[str]]:
+        self,
+        prompts: Sequence[str],
+        p: SamplingParams,
+        keys: Sequence[str] | None = None,
+        desc: str = "generate",
+    ) -> Generated:
         from vllm import SamplingParams as VParams
 
         keys = list(keys) if keys is not None else list(prompts)
@@ -54,5 +58,4 @@ class VLLMGenerator:
             [r.outputs[0].text.strip() for r in results[i * p.n : (i + 1) * p.n]] for i in range(len(prompts))
         ]
         tokens = sum(len(r.outputs[0].token_ids) for r in results)
-        p.stats.update(new_tokens=tokens, seconds=round(time.perf_counter() - t0, 2))
-        return out
+        return Generated(out, {"new_tokens": tokens, "seconds": round(time.perf_counter() - t0, 2)})
