@@ -78,6 +78,7 @@ def run(gen: HFGenerator, name: str, prompts, keys, golds, p: SamplingParams, lo
         "prefix_cache": gen.prefix_cache,
         "samples": p.n * loops,
         "tokens": tokens,
+        "computed": computed,
         "seconds": round(seconds, 1),
         "tokens_per_s": round(tokens / seconds, 1),
         "accuracy": round(acc, 3),
