@@ -10,11 +10,13 @@ import torch
 from conftest import TINY_REASONING, write_replay_rows
 from w2s_helpers import zoo
 from w2s_helpers.core.fileio import DataError
-from w2s_helpers.reasoning import experiment, rows, stage1, stages
+from w2s_helpers.reasoning import experiment, rows
 from w2s_helpers.reasoning.config import ReasoningConfig, TrainParams
 from w2s_helpers.reasoning.generation.base import SamplingParams, cut_at_stop
 from w2s_helpers.reasoning.generation.hf import HFGenerator
 from w2s_helpers.reasoning.policy import Policy
+from w2s_helpers.reasoning.stages.generate import weak_generations
+from w2s_helpers.reasoning.stages.stage1 import stage1
 from w2s_helpers.reasoning.training import preference, sft
 
 TINY = "tiny-random-llama"
@@ -128,13 +130,13 @@ def _replay_cfg(tmp_path):
 @pytest.mark.zoo
 def test_stage1_on_replayed_rows(tmp_path):
     cfg = _replay_cfg(tmp_path)
-    s1 = stage1.stage1(cfg, tmp_path / "run")
+    s1 = stage1(cfg, tmp_path / "run")
     sets = {r["set"]: r for r in s1["sets"]}
     # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
     assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
     assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
     assert set(s1["policies"]) == {"full_weak_sft", "stage1_it1_hybrid"}
-    again = stage1.stage1(cfg, tmp_path / "run")  # everything cached
+    again = stage1(cfg, tmp_path / "run")  # everything cached
     assert again["policies"]["stage1_it1_hybrid"].adapters == s1["policies"]["stage1_it1_hybrid"].adapters
 
 
@@ -144,7 +146,7 @@ def test_replay_rows_missing_questions_fail_clearly(tmp_path):
     lines = (tmp_path / "weak.jsonl").read_text().splitlines()
     (tmp_path / "weak.jsonl").write_text("\n".join(lines[:-1]) + "\n")
     with pytest.raises(DataError, match=r"weak\.jsonl: matches 5 of 6 questions by id and 5 by prompt text"):
-        stages.weak_generations(cfg, tmp_path / "run")
+        weak_generations(cfg, tmp_path / "run")
 
 
 @pytest.mark.zoo
