@@ -24,6 +24,7 @@ Results print as a table and land in results/bench/generation.json.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import pandas as pd
@@ -34,8 +35,8 @@ from w2s_helpers.core.paths import results_dir
 from w2s_helpers.reasoning import prompts as P
 from w2s_helpers.reasoning.answers import extract_answer, is_equiv
 from w2s_helpers.reasoning.data import load_math
-from w2s_helpers.reasoning.engine import HFGenerator
-from w2s_helpers.reasoning.generation import SamplingParams
+from w2s_helpers.reasoning.generation.base import SamplingParams
+from w2s_helpers.reasoning.generation.hf import HFGenerator
 from w2s_helpers.reasoning.policy import Policy
 
 
@@ -63,10 +64,10 @@ def run(gen: HFGenerator, name: str, prompts, keys, golds, p: SamplingParams, lo
     t0 = time.perf_counter()
     tokens = computed = 0
     for k in range(loops):  # loops > 1: one pass per sample, as a sampling baseline
-        q = SamplingParams(**{**p.__dict__, "seed": p.seed + k, "stats": {}})
-        outs.append(gen.generate(prompts, q, keys=keys, desc=name))
-        tokens += q.stats["prompt_tokens"] * q.n + q.stats["new_tokens"]
-        computed += q.stats["computed_tokens"]
+        out = gen.generate(prompts, dataclasses.replace(p, seed=p.seed + k), keys=keys, desc=name)
+        outs.append(out.texts)
+        tokens += out.stats["prompt_tokens"] * p.n + out.stats["new_tokens"]
+        computed += out.stats["computed_tokens"]
     seconds = time.perf_counter() - t0
     first = outs[0]
     acc = sum(is_equiv(extract_answer(o[0], "asdiv"), g, "asdiv") for o, g in zip(first, golds)) / len(golds)
@@ -77,6 +78,7 @@ def run(gen: HFGenerator, name: str, prompts, keys, golds, p: SamplingParams, lo
         "prefix_cache": gen.prefix_cache,
         "samples": p.n * loops,
         "tokens": tokens,
+        "computed": computed,
         "seconds": round(seconds, 1),
         "tokens_per_s": round(tokens / seconds, 1),
         "accuracy": round(acc, 3),

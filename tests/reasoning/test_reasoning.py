@@ -10,11 +10,13 @@ import torch
 from conftest import TINY_REASONING, write_replay_rows
 from w2s_helpers import zoo
 from w2s_helpers.core.fileio import DataError
-from w2s_helpers.reasoning import experiment, rows, stage1, stages
+from w2s_helpers.reasoning import experiment, rows
 from w2s_helpers.reasoning.config import ReasoningConfig, TrainParams
-from w2s_helpers.reasoning.engine import HFGenerator
-from w2s_helpers.reasoning.generation import SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.generation.base import SamplingParams, cut_at_stop
+from w2s_helpers.reasoning.generation.hf import HFGenerator
 from w2s_helpers.reasoning.policy import Policy
+from w2s_helpers.reasoning.stages.generate import weak_generations
+from w2s_helpers.reasoning.stages.stage1 import stage1
 from w2s_helpers.reasoning.training import preference, sft
 
 TINY = "tiny-random-llama"
@@ -24,7 +26,7 @@ def test_hf_backend_greedy_equals_plain_generate():
     prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
-    batched = gen.generate(prompts, p)
+    batched = gen.generate(prompts, p).texts
     tok = zoo.load_tokenizer(TINY)
     model = zoo.load_causal_lm(TINY).eval()
     for prompt, out in zip(prompts, batched):
@@ -48,8 +50,9 @@ def test_shared_prefix_cache_gives_the_same_greedy_answers():
     prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=12, stop=())
-    cached = gen.generate(prompts, p)
-    assert p.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
+    out = gen.generate(prompts, p)
+    cached = out.texts
+    assert out.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
     tok, model = zoo.load_tokenizer(TINY), zoo.load_causal_lm(TINY).eval()
     for prompt, out in zip(prompts, cached):
         ids = tok(prompt, return_tensors="pt")
@@ -62,20 +65,20 @@ def test_samples_depend_on_question_and_sample_never_on_the_batch():
     prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
     p = SamplingParams(max_new_tokens=8, temperature=1.0, n=3, stop=())
-    a = gen.generate(prompts, p, keys=["q0", "q1", "q2"])
+    a = gen.generate(prompts, p, keys=["q0", "q1", "q2"]).texts
     gen.batch_size = 9
-    b = gen.generate(prompts[::-1], p, keys=["q2", "q1", "q0"])
+    b = gen.generate(prompts[::-1], p, keys=["q2", "q1", "q0"]).texts
     assert a == b[::-1] and all(len(set(x)) == 3 for x in a)
     c = gen.generate(
         prompts,
         SamplingParams(max_new_tokens=8, temperature=1.0, n=3, seed=1, stop=()),
         keys=["q0", "q1", "q2"],
-    )
+    ).texts
     assert c != a  # another seed, other samples
 
 
 def test_gumbel_sampler_draws_from_the_softmax():
-    from w2s_helpers.reasoning.sampling import GumbelSampler
+    from w2s_helpers.reasoning.generation.sampling import GumbelSampler
 
     logits = torch.tensor([[2.0, 1.0, 0.0, -1.0]]).expand(20000, 4)
     freq = torch.bincount(GumbelSampler(range(20000))(None, logits).argmax(-1), minlength=4) / 20000
@@ -98,8 +101,8 @@ def test_resume_takes_only_a_complete_checkpoint(tmp_path):
 def test_sampling_is_seeded_and_stops_cut():
     gen = HFGenerator(Policy("tiny", TINY), batch_size=4)
     p = SamplingParams(max_new_tokens=10, temperature=1.0, n=3, seed=0, stop=())
-    a = gen.generate(["Question: 2+2?\nAnswer:"], p)
-    b = gen.generate(["Question: 2+2?\nAnswer:"], p)
+    a = gen.generate(["Question: 2+2?\nAnswer:"], p).texts
+    b = gen.generate(["Question: 2+2?\nAnswer:"], p).texts
     assert a == b and len(a[0]) == 3 and len(set(a[0])) > 1
     assert cut_at_stop(" 4 + 4 = 8\n#### 8\n\nQuestion: next", ("Question", "Answer")) == "4 + 4 = 8\n#### 8"
 
@@ -127,13 +130,13 @@ def _replay_cfg(tmp_path):
 @pytest.mark.zoo
 def test_stage1_on_replayed_rows(tmp_path):
     cfg = _replay_cfg(tmp_path)
-    s1 = stage1.stage1(cfg, tmp_path / "run")
+    s1 = stage1(cfg, tmp_path / "run")
     sets = {r["set"]: r for r in s1["sets"]}
     # weak right on questions 0-3; strong right on 0, 2, 4 -> agree (non-empty) on 0 and 2
     assert sets["weak"]["questions"] == 2 and sets["weak"]["label_acc"] == 1.0
     assert sets["full_weak"]["rows"] == 6 and sets["full_weak"]["label_acc"] == pytest.approx(4 / 6)
     assert set(s1["policies"]) == {"full_weak_sft", "stage1_it1_hybrid"}
-    again = stage1.stage1(cfg, tmp_path / "run")  # everything cached
+    again = stage1(cfg, tmp_path / "run")  # everything cached
     assert again["policies"]["stage1_it1_hybrid"].adapters == s1["policies"]["stage1_it1_hybrid"].adapters
 
 
@@ -143,7 +146,7 @@ def test_replay_rows_missing_questions_fail_clearly(tmp_path):
     lines = (tmp_path / "weak.jsonl").read_text().splitlines()
     (tmp_path / "weak.jsonl").write_text("\n".join(lines[:-1]) + "\n")
     with pytest.raises(DataError, match=r"weak\.jsonl: matches 5 of 6 questions by id and 5 by prompt text"):
-        stages.weak_generations(cfg, tmp_path / "run")
+        weak_generations(cfg, tmp_path / "run")
 
 
 @pytest.mark.zoo

@@ -83,8 +83,8 @@ def _run_in_process(cfg: ReasoningConfig, root: Path) -> None:
     """Every stage through the same functions the notebooks call, then the report and the record."""
     import time
 
+    from .pipeline import evaluate_all
     from .report import write_report
-    from .stage2 import evaluate_all
 
     t0 = time.time()
     evaluate_all(cfg, root)

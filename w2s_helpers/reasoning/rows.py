@@ -18,7 +18,8 @@ from ..core import runs
 from ..core.fileio import DataError, read_jsonl, write_jsonl
 from ..core.hashing import stable_hash
 from .answers import extract_answer, is_equiv
-from .generation import SamplingParams, make_generator
+from .generation.backends import make_generator
+from .generation.base import SamplingParams
 from .policy import Policy
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,10 @@ def generate_rows(
 ) -> list[dict]:
     """Responses {id, prompt, responses} for (id, prompt) items, cached per policy x prompts x
     sampling x backend; an interrupted run continues from its partial file."""
-    sampling = {k: v for k, v in dataclasses.asdict(params).items() if k != "stats"}
     fields = {
         "policy": policy.key(),
         "prompts": stable_hash(list(items)),
-        "sampling": sampling,
+        "sampling": dataclasses.asdict(params),
         "backend": backend,
     }
     folder = runs.artifact_dir(root, "generations", f"{policy.name}-{tag}", fields)
@@ -72,6 +72,7 @@ def generate_rows(
     runs.start(folder, {**fields, "n": len(items), "policy_name": policy.name})
     done = {r["id"]: r for r in read_jsonl(partial)} if partial.exists() else {}
     todo = [it for it in items if it[0] not in done]
+    last_stats: dict = {}
     if todo:
         gen = make_generator(
             backend, policy, batch_size=batch_size, tensor_parallel_size=tensor_parallel_size
@@ -79,15 +80,16 @@ def generate_rows(
         chunk = max(batch_size, 1) * 4  # a kill loses at most one chunk
         for start in range(0, len(todo), chunk):
             part = todo[start : start + chunk]
-            outs = gen.generate(
+            out = gen.generate(
                 [p for _, p in part], params, keys=[q for q, _ in part], desc=f"{policy.name} {tag}"
             )
-            for (qid, prompt), responses in zip(part, outs):
+            for (qid, prompt), responses in zip(part, out.texts):
                 done[qid] = {"id": qid, "prompt": prompt, "responses": responses}
+            last_stats = out.stats
             write_jsonl(partial, list(done.values()))
     rows = [done[qid] for qid, _ in items]
     write_jsonl(final, rows)
-    runs.finish(folder, {"n": len(rows), "last_stats": params.stats})
+    runs.finish(folder, {"n": len(rows), "last_stats": last_stats})
     partial.unlink(missing_ok=True)
     return rows
 

@@ -1,4 +1,4 @@
-"""Stage I: keep the train_2 questions where the weak and the strong model agree, and SFT
+"""Notebook 12, stage I: keep the train_2 questions where the weak and the strong model agree, and SFT
 the strong model on them (iterating: the iteration-1 model answers again, the filter runs
 again). Every training row pairs a response with its question's zero-shot prompt."""
 
@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..core.fileio import write_json
-from .config import ReasoningConfig
-from .experiment import load_splits, root_or_default, start_experiment
-from .policy import Policy
-from .selection import summary, training_sets
-from .stages import strong_icl_generations, weak_generations
-from .steps import generate, gold, greedy, train_sft, zero_shot_prompts
+from ...core.fileio import write_json
+from ..config import ReasoningConfig
+from ..experiment import load_splits, root_or_default, start_experiment
+from ..policy import Policy
+from ..selection import summary, training_sets
+from .common import generate, gold, greedy, train_sft, zero_shot_prompts
+from .generate import strong_icl_generations, weak_generations
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ def stage1(cfg: ReasoningConfig, root: str | Path | None = None) -> dict:
 
 
 def final_policy(cfg: ReasoningConfig, policies: dict) -> Policy:
+    """The last iteration's model on `cfg.stage1_final`: where iteration 2 and stage II start."""
     key = method_name(cfg.iterations, cfg.stage1_final)
     if key not in policies:
         raise RuntimeError(

@@ -12,20 +12,26 @@ times. Greedy decoding and seeded per-row sampling (see `sampling`) happen in `g
 from __future__ import annotations
 
 import copy
-import logging
 import time
 from collections.abc import Sequence
 
 import torch
 from tqdm.auto import tqdm
 
-from .. import zoo
-from .policy import Policy, load_policy
-from .sampling import GumbelSampler, SamplingParams, compute_dtype, cut_at_stop, row_seed
-
-log = logging.getLogger(__name__)
+from ... import zoo
+from ..policy import Policy, load_policy
+from .base import Generated, SamplingParams, cut_at_stop
+from .sampling import GumbelSampler, row_seed
 
 MIN_PREFIX_TOKENS = 16  # below this a shared prefix saves less than its bookkeeping costs
+
+
+def compute_dtype(device: str = "cpu") -> torch.dtype:
+    """bf16 where the hardware computes in it (a CUDA GPU with bf16, a CPU with AVX-512 BF16),
+    else fp32: on a CPU without it, bf16 matrix products are far slower than fp32."""
+    if device == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.bfloat16 if torch.cpu._is_avx512_bf16_supported() else torch.float32
 
 
 def common_prefix(seqs: Sequence[Sequence[int]]) -> int:
@@ -71,7 +77,8 @@ class HFGenerator:
     def _run_batch(
         self, prefix: list[int], cache, suffixes: list[list[int]], keys: list[str], p: SamplingParams
     ):
-        """Complete B prompts (prefix + suffix_i) n times each; returns texts, B x n."""
+        """Complete B prompts (prefix + suffix_i) n times each; returns texts (B x n), the tokens
+        generated and the token positions the model ran (each question once, then every decode step)."""
         dev, n, pad = self.device, p.n, self.tok.pad_token_id
         width = max(len(s) for s in suffixes)
         ids = torch.tensor([[pad] * (width - len(s)) + s for s in suffixes], device=dev)
@@ -108,14 +115,16 @@ class HFGenerator:
         )[:, ids.shape[1] :]
         texts = self.tok.batch_decode(out, skip_special_tokens=True)
         new_tokens = int((out != pad).sum()) if pad is not None else out.numel()
-        self._computed += (
-            sum(len(x) for x in suffixes) + out.numel()
-        )  # each question once, then every decode step
-        return [texts[i * n : (i + 1) * n] for i in range(len(suffixes))], new_tokens
+        computed = sum(len(x) for x in suffixes) + out.numel()
+        return [texts[i * n : (i + 1) * n] for i in range(len(suffixes))], new_tokens, computed
 
     def generate(
-        self, prompts: Sequence[str], p: SamplingParams, keys=None, desc: str = "generate"
-    ) -> list[list[str]]:
+        self,
+        prompts: Sequence[str],
+        p: SamplingParams,
+        keys: Sequence[str] | None = None,
+        desc: str = "generate",
+    ) -> Generated:
         keys = [str(k) for k in (keys if keys is not None else prompts)]
         t0 = time.perf_counter()
         enc = self.tok(list(prompts), add_special_tokens=True)["input_ids"]
@@ -128,7 +137,7 @@ class HFGenerator:
                 cache = self.model(
                     input_ids=torch.tensor([prefix], device=self.device), use_cache=True
                 ).past_key_values
-        self._computed = len(prefix)  # token positions the model actually runs (for the compute bound)
+        computed = len(prefix)  # token positions the model actually runs (for the compute bound)
         order = sorted(range(len(prompts)), key=lambda i: -len(enc[i]))
         per_batch = max(1, self.batch_size // max(p.n, 1))
         out: list[list[str]] = [[] for _ in prompts]
@@ -136,24 +145,24 @@ class HFGenerator:
         bar = tqdm(total=len(prompts) * p.n, desc=desc, leave=False)
         for b in range(0, len(order), per_batch):
             idx = order[b : b + per_batch]
-            texts, n_new = self._run_batch(
+            texts, n_new, n_run = self._run_batch(
                 prefix, cache, [list(enc[i][plen:]) for i in idx], [keys[i] for i in idx], p
             )
-            new_tokens += n_new
+            new_tokens, computed = new_tokens + n_new, computed + n_run
             for i, t in zip(idx, texts):
                 out[i] = [cut_at_stop(x, p.stop) for x in t]
             bar.update(len(idx) * p.n)
         bar.close()
         seconds = time.perf_counter() - t0
         prompt_tokens = sum(len(e) for e in enc)
-        p.stats.update(
+        stats = dict(
             prompts=len(prompts),
             prompt_tokens=prompt_tokens,
             shared_prefix_tokens=plen,
             new_tokens=new_tokens,
-            computed_tokens=self._computed,
+            computed_tokens=computed,
             seconds=round(seconds, 2),
             tokens_per_s=round((prompt_tokens * p.n + new_tokens) / max(seconds, 1e-9), 1),
             dtype=str(self.dtype).replace("torch.", ""),
         )
-        return out
+        return Generated(out, stats)

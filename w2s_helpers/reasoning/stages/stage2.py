@@ -1,27 +1,29 @@
-"""Stage II: the stage-I model samples k answers per train_2 question at temperature 1; a
-majority vote (answers grouped by equivalence) gives a confidence; contrastive pairs against
-the weak model's answers train DPO or ORPO from the stage-I model."""
+"""Notebook 13, stage II: the stage-I model samples k answers per train_2 question at
+temperature 1; a majority vote (answers grouped by equivalence) gives a confidence;
+contrastive pairs against the weak model's answers train DPO or ORPO from the stage-I model."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from ..core import runs
-from ..core.fileio import write_json, write_jsonl
-from ..core.hashing import stable_hash
-from .config import ReasoningConfig
-from .experiment import load_splits, root_or_default, start_experiment, store
-from .pairs import build_pairs, pair_accuracy
-from .policy import Policy
-from .stage1 import final_policy, stage1
-from .stages import evaluate, strong_ceiling, weak_generations, weak_policy
-from .steps import generate, gold, sampled, train_preference
+from ...core import runs
+from ...core.fileio import write_json, write_jsonl
+from ...core.hashing import stable_hash
+from ..config import ReasoningConfig
+from ..experiment import load_splits, root_or_default, start_experiment, store
+from ..pairs import build_pairs, pair_accuracy
+from ..policy import Policy
+from .common import generate, gold, sampled, train_preference
+from .generate import weak_generations
+from .stage1 import final_policy
 
 log = logging.getLogger(__name__)
 
 
 def stage2(cfg: ReasoningConfig, root: str | Path | None, policies: dict) -> dict:
+    """From stage I's `policies`: {"pairs", "pair_stats" (against train_2 gold, for analysis),
+    "policy" (None when skipped), "skipped" (why, or None)}; recorded in the experiment folder."""
     root = root_or_default(root)
     exp = start_experiment(cfg, root)
     splits, _ = load_splits(cfg)
@@ -60,24 +62,3 @@ def stage2(cfg: ReasoningConfig, root: str | Path | None, policies: dict) -> dic
     skipped = None if policy else "no preference pairs (no confident majority on any question)"
     write_json(exp / "stage2.json", {"pair_stats": stats, "pairs_dir": pair_dir.name, "skipped": skipped})
     return {"pairs": pairs, "pair_stats": stats, "policy": policy, "skipped": skipped}
-
-
-def methods(cfg: ReasoningConfig, root: str | Path | None = None) -> dict[str, Policy]:
-    """Every model the paper compares, in plot order (training whatever is missing)."""
-    root = root_or_default(root)
-    out = {"weak_floor": weak_policy(cfg, root)}
-    if cfg.eval_strong_zero_shot:
-        out["strong_zero_shot"] = Policy("strong", cfg.strong_model, source=cfg.source)
-    s1 = stage1(cfg, root)
-    out.update(s1["policies"])
-    s2 = stage2(cfg, root, s1["policies"])
-    if s2["policy"] is not None:
-        out[f"stage2_{cfg.pref_method}"] = s2["policy"]
-    if (ceiling := strong_ceiling(cfg, root)) is not None:
-        out["strong_ceiling"] = ceiling
-    return out
-
-
-def evaluate_all(cfg: ReasoningConfig, root: str | Path | None = None) -> list[dict]:
-    """Evaluate every method of `methods`: the rows of notebook 14's table."""
-    return [evaluate(cfg, root, name, policy) for name, policy in methods(cfg, root).items()]

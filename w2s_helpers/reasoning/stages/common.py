@@ -1,33 +1,37 @@
-"""What every reasoning stage does the same way: generate (cached) and train (cached), keyed
-by exactly what produced the result."""
+"""What every reasoning stage does the same way: the sampling settings, the zero-shot prompt
+and gold-solution rows, generation (cached) and training (cached), keyed by exactly what
+produced the result."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .. import zoo
-from ..core import runs
-from ..core.hashing import stable_hash
-from ..core.launch import launch, launched
-from . import prompts
-from .config import ReasoningConfig
-from .experiment import store
-from .generation import SamplingParams
-from .policy import Policy
-from .rows import generate_rows, with_answers
-from .training import done, preference, sft
+from ... import zoo
+from ...core import runs
+from ...core.hashing import stable_hash
+from ...core.launch import launch, launched
+from .. import prompts
+from ..config import ReasoningConfig
+from ..experiment import store
+from ..generation.base import SamplingParams
+from ..policy import Policy
+from ..rows import generate_rows, with_answers
+from ..training import done, preference, sft
 
 
 def gold(rows: Sequence[dict]) -> dict:
+    """id -> the gold answer (for scoring and analysis; no stage trains on train_2's)."""
     return {r["id"]: r["gold"] for r in rows}
 
 
 def greedy(cfg: ReasoningConfig) -> SamplingParams:
+    """Greedy decoding: every answer set a stage trains on or is scored by."""
     return SamplingParams(max_new_tokens=cfg.max_new_tokens, temperature=0.0)
 
 
 def sampled(cfg: ReasoningConfig, n: int) -> SamplingParams:
+    """n seeded samples per question at `cfg.temperature` (stage II; pass@k and maj@k)."""
     return SamplingParams(
         max_new_tokens=cfg.max_new_tokens, temperature=cfg.temperature, top_p=1.0, n=n, seed=cfg.seed
     )
@@ -36,6 +40,18 @@ def sampled(cfg: ReasoningConfig, n: int) -> SamplingParams:
 def zero_shot_prompts(cfg: ReasoningConfig, questions: Sequence[dict]) -> dict:
     """id -> the zero-shot prompt: what every training row and pair is paired with."""
     return {q["id"]: prompts.zero_shot(q["question"], cfg.dataset) for q in questions}
+
+
+def gold_solution_rows(cfg: ReasoningConfig, questions: Sequence[dict]) -> list[dict]:
+    """SFT rows of questions with their gold solutions: the weak model's train_1, the ceiling's train_2."""
+    return [
+        {
+            "id": r["id"],
+            "prompt": prompts.zero_shot(r["question"], cfg.dataset),
+            "completion": " " + prompts.clean_solution(r["solution"]).strip(),
+        }
+        for r in questions
+    ]
 
 
 def generate(
@@ -91,6 +107,7 @@ def _launched(cfg: ReasoningConfig, stage: str, **job) -> None:
 
 
 def train_preference(cfg: ReasoningConfig, root: Path, start: Policy, pairs: list[dict]) -> str:
+    """DPO or ORPO (`cfg.pref_method`) from `start` on preference pairs; the adapter folder."""
     params = cfg.train_params(cfg.pref_method)
     fields = {"start": start.key(), "pairs": stable_hash(pairs), "train": params.identity()}
     out = runs.artifact_dir(store(root), "adapters", f"stage2-{cfg.pref_method}", fields)

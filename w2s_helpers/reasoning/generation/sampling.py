@@ -11,39 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import torch
-
-
-@dataclass
-class SamplingParams:
-    max_new_tokens: int = 256  # the reference: 1024 for GSM8K, 2048 for MATH
-    temperature: float = 0.0  # 0: greedy (evaluation); 1.0 for stage II sampling
-    top_p: float = 1.0
-    n: int = 1  # samples per prompt
-    seed: int = 0  # sample k of question q uses row_seed(seed, q, k)
-    stop: tuple[str, ...] = ("Question", "Answer")  # the reference stops at these words
-    stats: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def greedy(self) -> bool:
-        return self.temperature == 0
-
-
-def cut_at_stop(text: str, stop: Sequence[str]) -> str:
-    cut = min((i for s in stop if (i := text.find(s)) >= 0), default=len(text))
-    return text[:cut].strip()
-
-
-def compute_dtype(device: str = "cpu"):
-    """bf16 where the hardware computes in it (a CUDA GPU with bf16, a CPU with AVX-512 BF16),
-    else fp32: on a CPU without it, bf16 matrix products are far slower than fp32."""
-    import torch
-
-    if device == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.bfloat16 if torch.cpu._is_avx512_bf16_supported() else torch.float32
 
 
 def row_seed(seed: int, key: str, k: int) -> int:
