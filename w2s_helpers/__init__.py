@@ -1,7 +1,10 @@
 """W2S Lab helpers: the logic behind the numbered notebooks.
 
-    core/            paths, atomic I/O, hashing and run records, typed configs, notebook runner, grid cells
-    zoo/             model registry and loaders, offline assembly and GGUF conversion, tiny random models
+    core/            paths, atomic I/O, hashing and run records, typed configs and identity, compute, stats
+    zoo/             one model registry (text and image, a modality each), loaders, offline assembly
+    vision/          image data and frozen image features
+    scale/           what a run needs of the hardware: resources, memory estimates
+    grid/            the one grid engine: specs, cells, executors, plan, tracking
     classification/  weak-to-strong generalization (Burns et al. 2023): notebooks 01-03
     reasoning/       weak-to-strong reasoning (Yang et al. 2024): notebooks 10-14, 19
     cli/             the `w2s` command

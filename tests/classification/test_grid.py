@@ -78,7 +78,7 @@ def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkey
 
     monkeypatch.setattr(runs, "finish", killed_on_third)
     with pytest.raises(KeyboardInterrupt):
-        flow.run_grid(spec, tmp_path, papermill=False, plot=False)
+        flow.run_grid(spec, tmp_path, papermill=False, report=False)
     done = {p.parent.name: p.stat().st_mtime_ns for p in tmp_path.glob("runs/*/result.json")}
     assert len(done) == 2
     killed = Path(calls[2])
@@ -94,7 +94,7 @@ def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkey
         return real_run(cfg, root, force)
 
     monkeypatch.setattr(stages, "run", spy)
-    flow.run_grid(spec, tmp_path, papermill=False, plot=False)
+    flow.run_grid(spec, tmp_path, papermill=False, report=False)
     results = {p.parent.name: p.stat().st_mtime_ns for p in tmp_path.glob("runs/*/result.json")}
     assert len(results) == 4 + 4  # 2 models x 2 seeds gt, 1 pair x 2 seeds x 2 losses
     assert all(results[k] == v for k, v in done.items())  # finished runs untouched

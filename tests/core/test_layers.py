@@ -164,7 +164,7 @@ def test_one_grid_engine():
         assert callers <= {"cli/pipelines.py"} if name == "read_yaml(" else not callers, (name, callers)
     for flow in ("classification", "reasoning"):
         text = (PKG / flow / "flow.py").read_text()
-        assert "engine.run_grid(FLOW" in text and "engine.load_spec(FLOW" in text
+        assert "functools.partial(engine.run_grid, FLOW)" in text and "FLOW = Flow(" in text
 
 
 def test_one_identity_function():
@@ -185,3 +185,19 @@ def test_one_dtype_resolver():
     assert _mentions("is_bf16_supported") == ["core/compute.py"]
     assert not _mentions("_is_avx512_bf16_supported")
     assert _defines("resolve_dtype") == ["core/compute.py"]
+
+
+SUBPACKAGES = sorted(p.parent for p in PKG.rglob("__init__.py") if p.parent != PKG)
+
+
+@pytest.mark.parametrize("pkg", SUBPACKAGES, ids=lambda p: str(p.relative_to(PKG)))
+def test_every_module_is_on_the_map(pkg):
+    """A newcomer finds every module in its package's docstring and in the README's layout."""
+    doc = ast.get_docstring(ast.parse((pkg / "__init__.py").read_text())) or ""
+    readme = (REPO / "README.md").read_text()
+    layout = readme[readme.index("core/            the shared core") :]
+    layout = layout[: layout.index("```")]
+    for mod in sorted(p.stem for p in pkg.glob("*.py") if p.stem not in ("__init__", "__main__")):
+        assert mod in doc, f"{pkg.relative_to(REPO)}/__init__.py does not name {mod}"
+        if pkg.parent == PKG or pkg.name in ("images", "generation", "stages"):
+            assert mod in layout, f"README layout does not name {pkg.name}/{mod}"

@@ -35,7 +35,7 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
     for f in ("accuracy.png", "pgr.png", "median_pgr.md", "transfer.csv", "runs.csv"):
         assert (root / f).exists(), f
     mtimes = {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
-    flow.run_grid(spec, root, plot=False)
+    flow.run_grid(spec, root, report=False)
     assert mtimes == {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
 
 
@@ -67,7 +67,7 @@ def test_report_draws_with_no_valid_pgr(tmp_path):
     from w2s_helpers.classification import report
 
     spec = tiny_spec(models=["tiny-random-llama", "tiny-random-gpt2"], losses=["xent"], order_by="ladder")
-    root = flow.run_grid(spec, tmp_path, papermill=False, plot=False)
+    root = flow.run_grid(spec, tmp_path, papermill=False, report=False)
     tr = pd.DataFrame(report.transfer_table(report.gather(root)))
     tr["pgr"] = float("nan")
     fig = report.pgr_plot(tr)

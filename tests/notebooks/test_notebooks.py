@@ -10,7 +10,7 @@ from conftest import REPO, TINY_REASONING, write_replay_rows
 from w2s_helpers.cli.pipelines import FLOWS, ZOO
 from w2s_helpers.core.notebooks import cell_drift, notebook_metrics, run_notebook
 
-SPECS = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks())]
+SPECS = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks)]
 
 pytestmark = pytest.mark.zoo  # real offline data (movie_polarity, gsm8k) from the package index
 

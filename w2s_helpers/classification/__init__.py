@@ -1,11 +1,15 @@
-"""Weak-to-strong classification (Burns et al. 2023), one module per stage:
+"""Weak-to-strong classification (Burns et al. 2023), text and images, one module per idea:
 
-config     ClassificationConfig, GridSpec                      (no torch)
-data/      task registry: offline packages, hub rules, your files
-features   frozen features, cached          probe      linear probes
-finetune   full / LoRA fine-tuning (HF Trainer)
-losses     xent, logconf, product, ...      metrics    accuracy, AUROC, PGR
+config     ClassificationConfig, ClassificationGridSpec (= GridSpec)          (no torch)
+data/      task registry: offline packages, hub rules, your files; a dataset's modality
+features   frozen text features, cached     images     image tasks and features, the same flow
+probe      linear probes                    finetune   full / LoRA / QLoRA fine-tuning (HF Trainer)
+fit        one training of any mode on any targets (gt, transfer, strong-to-strong)
+losses     xent, logconf, product, ...      metrics    accuracy, AUROC
+baselines  kNN / logistic-regression relabelling and filtering, TopoFilter
 stages     the ground-truth and transfer runs (notebooks 01, 02)
-grid       sweeps over datasets x ladder x losses x seeds
+grid       a grid's rules and cells         plan       its plan rows
+flow       the flow as the grid engine runs it: load_spec, validate, run_grid
+notebooks  the notebooks' parameter specs
 records, report, figures   tables and figures from run records (notebook 03; no torch)
 """

@@ -67,7 +67,7 @@ def cmd_notebooks(args: argparse.Namespace) -> None:
     from ..core.notebooks import cell_drift, sync_parameters
     from .pipelines import FLOWS, ZOO
 
-    specs = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks())]
+    specs = [ZOO, *(s for make in FLOWS.values() for s in make().notebooks)]
     if args.sync:
         changed = [s.stem for s in specs if sync_parameters(s)]
         log.info("parameters cells rewritten: %s", changed or "none")

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 def validate(flow: Flow, spec: Any, where: str = "grid spec", check_data: bool = True) -> Any:
     """Every rule, the common ones and the flow's, before anything trains."""
     check_common(spec, flow.config_type, set(flow.axes), where)
-    flow.validate(spec, where, check_data)
+    flow.check(spec, where, check_data)
     return spec
 
 

@@ -9,10 +9,10 @@ ordered by the ground-truth runs' validation accuracy before its pairs are built
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .cells import Cell, Outcome
 from .plan import PlanRow
@@ -25,23 +25,14 @@ class Phase:
     decided: list[Outcome] = field(default_factory=list)  # settled without running (blocked)
 
 
-class Flow(Protocol):
+@dataclass(frozen=True)
+class Flow:
     name: str  # what a spec's `pipeline:` says
     spec_type: type  # a GridSpecBase subclass
     config_type: type  # the config every run is built from
-    axes: frozenset[str]  # config fields the grid's own axes set: never in base or sweep
-
-    def validate(self, spec: Any, where: str, check_data: bool) -> None:
-        """The flow's own rules (names, pairs, methods, data files); raise SpecError."""
-
-    def phases(self, spec: Any, root: Path, papermill: bool) -> Iterator[Phase]:
-        """The grid's cells, phase by phase."""
-
-    def plan_rows(self, spec: Any) -> list[PlanRow]:
-        """One row per run (strategy, memory per device); nothing runs or is read."""
-
-    def report(self, spec: Any, root: Path, papermill: bool) -> None:
-        """Tables and figures over everything the grid finished."""
-
-    def notebooks(self) -> Sequence[Any]:
-        """The flow's NotebookSpecs (their parameters cells are rendered from configs)."""
+    axes: frozenset[str]  # config fields the grid's own axes set: never swept
+    check: Callable[[Any, str, bool], None]  # (spec, where, check_data): the flow's rules; SpecError
+    phases: Callable[[Any, Path, bool], Iterator[Phase]]  # (spec, root, papermill): cells, phase by phase
+    plan_rows: Callable[[Any], list[PlanRow]]  # one row per run; nothing runs or is read
+    report: Callable[[Any, Path, bool], None]  # (spec, root, papermill): tables over what finished
+    notebooks: Sequence[Any] = ()  # NotebookSpecs (their parameters cells are rendered from configs)

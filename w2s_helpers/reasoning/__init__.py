@@ -1,6 +1,6 @@
 """Weak-to-strong reasoning (Yang et al. 2024), one module per idea:
 
-config        ReasoningConfig, TrainParams, ReasoningGridSpec                        (no torch)
+config        ReasoningConfig, TrainParams, LoraRecipe, ReasoningGridSpec             (no torch)
 data          GSM8K / MATH / OlympicArena / word-problem splits; their sources in
               wordproblems (ASDiv, SVAMP, MAWPS) and olympic (OlympicArena and its judge)
 answers       final answers and equivalence; normalize: MATH-style answers (sympy)
@@ -14,9 +14,12 @@ selection     stage I: the consistent subset   voting  majority vote   pairs  st
 stages/       the stages in notebook order: weak (10), generate (11), stage1 (12), stage2 (13),
               evaluate (14); common: what they share
 pipeline      the whole run: every method the paper compares, evaluated
-evaluation    accuracy with 95% intervals, pass@k, maj@k, PGR
+evaluation    scoring: accuracy with 95% intervals, pass@k, maj@k (PGR: core.stats)
 report        tables and the bar chart (notebook 19; no torch)
 replay        stage-I selection on saved generations, no model (`w2s replay`)
-experiment    identity, folders and data of one experiment                           (no torch)
-grid          experiments over pairs and seeds   notebooks  the notebooks' parameter specs
+experiment    folders and splits of one experiment (its identity is the config's)     (no torch)
+grid          a grid's rules and cells: experiments over sweeps x pairs x seeds
+plan          its plan rows                 flow   the flow as the grid engine runs it
+grid_report   the grid's table over every experiment, with intervals                (no torch)
+notebooks     the notebooks' parameter specs
 """

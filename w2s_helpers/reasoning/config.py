@@ -51,21 +51,28 @@ def _demos_key(demos: str, cfg: Any) -> str:
 
 
 @dataclass
-class TrainParams(Compute):
+class LoraRecipe:
+    """What every LoRA stage of an experiment shares: declared once, carried by the
+    experiment's config and by each stage's TrainParams."""
+
+    batch_size: int = param(4, "training rows per optimiser step (the global batch, however many GPUs)")
+    max_length: int = param(512, "training tokens per row (prompt + completion); longer rows are dropped")
+    lora_r: int = param(16, "LoRA rank on every linear projection")
+    lora_top_frac: float = param(
+        1.0, "LoRA on this top share of the blocks (1: all, the reference; less: faster on a CPU)"
+    )
+    beta: float = param(0.1, "DPO / ORPO strength (trl's default)")
+    seed: int = param(0, "split, demonstrations, initialisation and batch order")
+
+
+@dataclass
+class TrainParams(Compute, LoraRecipe):
     """What one LoRA training stage needs (trl's SFTConfig / DPOConfig / ORPOConfig get these)."""
 
     epochs: float = param(1.0, "passes over the training rows")
     lr: float = param(1e-4, "LoRA learning rate")
-    batch_size: int = param(4, "rows per optimiser step on one device")
     grad_accum: int = param(1, "optimiser steps accumulate this many batches")
-    max_length: int = param(512, "prompt + completion tokens; longer rows are dropped")
-    lora_r: int = param(16, "LoRA rank on every linear projection")
     lora_alpha: int = param(32, "LoRA scale numerator (2 x rank, the usual choice)")
-    lora_top_frac: float = param(
-        1.0, "adapt this top share of the blocks (1: all, the reference; less: cheaper on a CPU)"
-    )
-    beta: float = param(0.1, "DPO / ORPO strength")
-    seed: int = param(0, "initialisation and batch order")
     save_steps: int = param(50, "checkpoint interval: how much an interrupted training redoes", result=False)
 
     def identity(self) -> dict:
@@ -78,7 +85,7 @@ class TrainParams(Compute):
 
 
 @dataclass
-class ReasoningConfig(Compute):
+class ReasoningConfig(Compute, LoraRecipe):
     """One weak -> strong reasoning experiment. Field names are the notebooks' parameters."""
 
     dataset: str = param("gsm8k", "gsm8k | math | olympicarena | a .jsonl path", key=_dataset_key, path=True)
@@ -125,13 +132,6 @@ class ReasoningConfig(Compute):
     sft_lr: float = param(2e-4, "LoRA SFT learning rate: higher than full fine-tuning's, as usual for LoRA")
     pref_epochs: float = param(2.0, "DPO / ORPO epochs")
     pref_lr: float = param(5e-5, "DPO / ORPO learning rate")
-    beta: float = param(0.1, "DPO / ORPO strength (trl's default)")
-    lora_r: int = param(16, "LoRA rank on every linear projection")
-    lora_top_frac: float = param(
-        1.0, "LoRA on this top share of the blocks (1: all, the reference; less: faster on a CPU)"
-    )
-    batch_size: int = param(4, "training rows per step")
-    max_length: int = param(512, "training tokens per row (prompt + completion)")
     eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
     eval_strong_zero_shot: bool = param(True, "also evaluate the untrained strong model zero-shot")
     weak_rows_file: str | None = param(
@@ -140,7 +140,6 @@ class ReasoningConfig(Compute):
     strong_rows_file: str | None = param(
         None, "replay: saved strong ICL rows instead of generating", key=_file_key, path=True
     )
-    seed: int = param(0, "split, demonstrations, training")
     pair_seed: int = param(42, "stage II pair sampling (the reference: 42)")
 
     def __post_init__(self) -> None:

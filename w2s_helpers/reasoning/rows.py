@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core import runs
+from ..core.compute import resolve_dtype
 from ..core.fileio import DataError, read_jsonl, write_jsonl
 from ..core.hashing import stable_hash
 from .answers import extract_answer, is_equiv
@@ -56,14 +57,17 @@ def generate_rows(
     batch_size: int = 8,
     tensor_parallel_size: int = 1,
     tag: str = "",
+    dtype: str = "auto",
 ) -> list[dict]:
     """Responses {id, prompt, responses} for (id, prompt) items, cached per policy x prompts x
-    sampling x backend; an interrupted run continues from its partial file."""
+    sampling x backend x arithmetic (what "auto" resolved to: a bf16 and an fp32 run write
+    different answers); an interrupted run continues from its partial file."""
     fields = {
         "policy": policy.key(),
         "prompts": stable_hash(list(items)),
         "sampling": dataclasses.asdict(params),
         "backend": backend,
+        "dtype": resolve_dtype(dtype),
     }
     folder = runs.artifact_dir(root, "generations", f"{policy.name}-{tag}", fields)
     final, partial = folder / "rows.jsonl", folder / "rows.partial.jsonl"
@@ -75,7 +79,7 @@ def generate_rows(
     last_stats: dict = {}
     if todo:
         gen = make_generator(
-            backend, policy, batch_size=batch_size, tensor_parallel_size=tensor_parallel_size
+            backend, policy, batch_size=batch_size, tensor_parallel_size=tensor_parallel_size, dtype=dtype
         )
         chunk = max(batch_size, 1) * 4  # a kill loses at most one chunk
         for start in range(0, len(todo), chunk):

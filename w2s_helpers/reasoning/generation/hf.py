@@ -19,19 +19,12 @@ import torch
 from tqdm.auto import tqdm
 
 from ... import zoo
+from ...core.compute import torch_dtype
 from ..policy import Policy, load_policy
 from .base import Generated, SamplingParams, cut_at_stop
 from .sampling import GumbelSampler, row_seed
 
 MIN_PREFIX_TOKENS = 16  # below this a shared prefix saves less than its bookkeeping costs
-
-
-def compute_dtype(device: str = "cpu") -> torch.dtype:
-    """bf16 where the hardware computes in it (a CUDA GPU with bf16, a CPU with AVX-512 BF16),
-    else fp32: on a CPU without it, bf16 matrix products are far slower than fp32."""
-    if device == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.bfloat16 if torch.cpu._is_avx512_bf16_supported() else torch.float32
 
 
 def common_prefix(seqs: Sequence[Sequence[int]]) -> int:
@@ -48,9 +41,9 @@ def common_prefix(seqs: Sequence[Sequence[int]]) -> int:
 class HFGenerator:
     name = "hf"
 
-    def __init__(self, policy: Policy, batch_size: int = 32, dtype=None, prefix_cache: bool = True, **_):
+    def __init__(self, policy: Policy, batch_size: int = 32, dtype="auto", prefix_cache: bool = True, **_):
         device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.dtype = dtype or compute_dtype(device)
+        self.dtype = torch_dtype(dtype)
         self.tok = zoo.load_tokenizer(policy.model, padding_side="left", source=policy.source)
         self.model = (
             load_policy(policy.model, policy.adapters, policy.source, dtype=self.dtype).to(device).eval()

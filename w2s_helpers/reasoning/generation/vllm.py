@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 
 from ... import zoo
+from ...core.compute import resolve_dtype
 from ..policy import Policy, merged_checkpoint
 from .base import Generated, SamplingParams
 from .sampling import row_seed
@@ -16,7 +17,14 @@ from .sampling import row_seed
 class VLLMGenerator:
     name = "vllm"
 
-    def __init__(self, policy: Policy, batch_size: int = 0, tensor_parallel_size: int = 1, **llm_kw):
+    def __init__(
+        self,
+        policy: Policy,
+        batch_size: int = 0,
+        tensor_parallel_size: int = 1,
+        dtype: str = "auto",
+        **llm_kw,
+    ):
         import torch
         from vllm import LLM
 
@@ -24,7 +32,7 @@ class VLLMGenerator:
         kw = dict(
             tensor_parallel_size=tensor_parallel_size,
             enforce_eager=not torch.cuda.is_available(),
-            dtype="auto" if torch.cuda.is_available() else "float32",
+            dtype=resolve_dtype(dtype),
         )
         kw.update(llm_kw)
         self.llm = LLM(model=str(path), seed=0, **kw)

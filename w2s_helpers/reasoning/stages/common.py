@@ -68,7 +68,15 @@ def generate(
     prompt_of = prompt_of or (lambda q: prompts.zero_shot(q, cfg.dataset))
     items = [(q["id"], prompt_of(q["question"])) for q in questions]
     rows = generate_rows(
-        store(root), policy, items, params, cfg.backend, cfg.gen_batch_size, cfg.tensor_parallel_size, tag
+        store(root),
+        policy,
+        items,
+        params,
+        cfg.backend,
+        cfg.gen_batch_size,
+        cfg.tensor_parallel_size,
+        tag,
+        dtype=cfg.dtype,
     )
     return with_answers(rows, gold(questions), cfg.dataset)
 
