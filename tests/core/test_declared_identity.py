@@ -31,7 +31,7 @@ def test_every_config_extends_the_one_compute_block(cls):
 
 @pytest.mark.parametrize("cls", CONFIGS, ids=lambda c: c.__name__)
 def test_execution_fields_never_split_a_result(cls):
-    base = cls()
+    base = cls(mode="full") if cls is ClassificationConfig else cls()  # a probe is never distributed
     assert base.identity() == configs.identity(base)  # the one function, not a copy
     for name, value in EXECUTION.items():
         assert cls(**{**dataclasses.asdict(base), name: value}).identity() == base.identity(), name
@@ -90,6 +90,7 @@ def test_training_params_come_from_the_experiment_by_name():
 
 def test_recipe_files_override_the_cell(tmp_path):
     recipe = tmp_path / "r.yaml"
+    (tmp_path / "splits").mkdir()  # a folder beside the recipe: taken from there
     recipe.write_text("base:\n  n_test: 7\n  split: splits\n")
     cfg = configs.from_params(ReasoningConfig, {"n_test": 3, "n_shots": 2, "recipe": str(recipe)})
     assert cfg.n_test == 7 and cfg.n_shots == 2 and cfg.split == str(tmp_path / "splits")

@@ -170,8 +170,14 @@ def test_one_grid_engine():
 def test_one_identity_function():
     """A config's identity is `core.configs.identity`; no module prunes a dict of fields by hand."""
     assert _defines("identity") == sorted(
-        ["core/configs.py", "classification/config.py", "reasoning/config.py", "zoo/sources.py"]
-    )  # zoo's names weights, the configs' methods are one line
+        [
+            "core/configs.py",
+            "classification/config.py",
+            "reasoning/config.py",
+            "vision/data.py",
+            "zoo/sources.py",
+        ]
+    )  # zoo's names weights and vision's a set of images by content; the configs' methods are one line
     for path in ("classification/config.py", "reasoning/config.py"):
         tree = ast.parse((PKG / path).read_text())
         for node in ast.walk(tree):

@@ -105,6 +105,11 @@ def test_reasoning_grid_end_to_end(tmp_path):
     exp = next(root.glob("experiments/*/result.json")).parent
     assert (exp / "reasoning_accuracy.png").exists() and (exp / "stage1_sets.md").exists()
     assert len(list(exp.glob("notebooks/*.ipynb"))) == 5
+    # the grid's own report over its experiments: methods x pairs x seeds, with intervals
+    summary = pd.read_csv(root / "reasoning_summary.csv")
+    assert summary["method"].tolist() == methods and (summary["seeds"] == 1).all()
+    assert (summary["ci_low"] <= summary["accuracy"]).all() and (root / "reasoning_summary.png").exists()
+    assert len(pd.read_csv(root / "reasoning_runs.csv")) == len(methods)
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,7 @@ def read_recipe(path: str | Path, cls: type) -> dict:
     ConfigError naming the file."""
     import yaml
 
-    from .paths import looks_like_path, resolve_path
+    from .paths import resolve_if_path, resolve_path
 
     path = resolve_path(path)
     if not path.is_file():
@@ -181,10 +181,7 @@ def read_recipe(path: str | Path, cls: type) -> dict:
     if unknown:
         raise ConfigError(f"recipe: {path}: unknown field(s) {unknown} of {cls.__name__}")
     paths = set(path_fields(cls))
-    return {
-        k: str(resolve_path(v, path.parent)) if k in paths and looks_like_path(v) else v
-        for k, v in values.items()
-    }
+    return {k: resolve_if_path(v, path.parent) if k in paths else v for k, v in values.items()}
 
 
 def to_dict(instance: Any) -> dict:

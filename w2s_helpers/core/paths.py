@@ -55,4 +55,12 @@ def looks_like_path(value: object) -> bool:
     )
 
 
+def resolve_if_path(value: object, base: str | Path) -> object:
+    """`value` taken from `base` if it names a file or folder (it looks like a path, or
+    something of that name is there), else unchanged (a registry name, "half", "weak")."""
+    if isinstance(value, str) and (looks_like_path(value) or (Path(base) / value).exists()):
+        return str(resolve_path(value, base))
+    return value
+
+
 DATA_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".parquet")

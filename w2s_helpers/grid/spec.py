@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..core.configs import ConfigError, field_names, from_dict, param, path_fields
-from ..core.paths import looks_like_path, resolve_path
+from ..core.paths import resolve_if_path
 from ..scale.resources import Resources
 
 
@@ -73,7 +73,7 @@ def build_spec(cls: type, raw: dict, path: Path) -> Any:
 def _fix(value: Any, base_dir: Path) -> Any:
     if isinstance(value, list):
         return [_fix(v, base_dir) for v in value]
-    return str(resolve_path(value, base_dir)) if looks_like_path(value) else value
+    return resolve_if_path(value, base_dir)
 
 
 def resolve_paths(spec: Any, config_type: type, base_dir: Path | None) -> Any:
