@@ -164,7 +164,7 @@ def test_one_grid_engine():
         assert callers <= {"cli/pipelines.py"} if name == "read_yaml(" else not callers, (name, callers)
     for flow in ("classification", "reasoning"):
         text = (PKG / flow / "flow.py").read_text()
-        assert "functools.partial(engine.run_grid, FLOW)" in text and "FLOW = Flow(" in text
+        assert "engine.bound(FLOW)" in text and "FLOW = Flow(" in text
 
 
 def test_one_identity_function():

@@ -3,7 +3,6 @@ report), and the engine's verbs bound to it: `load_spec`, `validate`, `run_grid`
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from ..core.notebooks import run_notebook
@@ -25,17 +24,16 @@ def report(spec: ClassificationGridSpec, root: Path, papermill: bool) -> None:
         write_report(root, root)
 
 
+AXES = frozenset({"dataset", "model", "weak_model", "loss", "seed"})  # set by the grid itself, never swept
 FLOW = Flow(
-    name="classification",
-    spec_type=ClassificationGridSpec,
-    config_type=ClassificationConfig,
-    axes=frozenset({"dataset", "model", "weak_model", "loss", "seed"}),
-    check=check_spec,
-    phases=phases,
-    plan_rows=plan_rows,
-    report=report,
-    notebooks=NOTEBOOKS,
+    "classification",
+    ClassificationGridSpec,
+    ClassificationConfig,
+    AXES,
+    check_spec,
+    phases,
+    plan_rows,
+    report,
+    NOTEBOOKS,
 )
-load_spec = functools.partial(engine.load_spec, FLOW)
-validate = functools.partial(engine.validate, FLOW)
-run_grid = functools.partial(engine.run_grid, FLOW)
+load_spec, validate, run_grid = engine.bound(FLOW)

@@ -1,1 +1,5 @@
-"""The command line (`w2s`): a thin layer over the flows' grids and the notebook runner."""
+"""The command line (`w2s`): a thin layer over the grid engine and the notebook runner.
+
+main        the commands: demo, zoo, grid (--plan, --in-process), replay, notebooks
+pipelines   the flows by name (a spec's `pipeline:`), reading a spec for its flow
+"""

@@ -9,7 +9,9 @@ covers what finished, and `GridFailed` lists every failure at the end.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +75,12 @@ def run_grid(
     if any(not o.ok for o in outcomes):
         raise GridFailed(spec.name, outcomes, root if report else None)
     return root
+
+
+def bound(flow: Flow) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    """`load_spec`, `validate` and `run_grid` with `flow` given: what a flow's module exports."""
+    return (
+        functools.partial(load_spec, flow),
+        functools.partial(validate, flow),
+        functools.partial(run_grid, flow),
+    )

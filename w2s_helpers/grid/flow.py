@@ -27,6 +27,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class Flow:
+    """A flow's types and rules, in this order (flows build it positionally)."""
+
     name: str  # what a spec's `pipeline:` says
     spec_type: type  # a GridSpecBase subclass
     config_type: type  # the config every run is built from

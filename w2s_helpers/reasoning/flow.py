@@ -3,7 +3,6 @@ report), and the engine's verbs bound to it: `load_spec`, `validate`, `run_grid`
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from ..grid import engine
@@ -22,17 +21,8 @@ def report(spec: ReasoningGridSpec, root: Path, papermill: bool) -> None:
     write_grid_report(root)
 
 
+AXES = frozenset({"dataset", "weak_model", "strong_model", "seed"})  # set by the grid itself, never swept
 FLOW = Flow(
-    name="reasoning",
-    spec_type=ReasoningGridSpec,
-    config_type=ReasoningConfig,
-    axes=frozenset({"dataset", "weak_model", "strong_model", "seed"}),
-    check=check_spec,
-    phases=phases,
-    plan_rows=plan_rows,
-    report=report,
-    notebooks=NOTEBOOKS,
+    "reasoning", ReasoningGridSpec, ReasoningConfig, AXES, check_spec, phases, plan_rows, report, NOTEBOOKS
 )
-load_spec = functools.partial(engine.load_spec, FLOW)
-validate = functools.partial(engine.validate, FLOW)
-run_grid = functools.partial(engine.run_grid, FLOW)
+load_spec, validate, run_grid = engine.bound(FLOW)
