@@ -105,9 +105,16 @@ def _run(stem, params):
     return notebook_metrics(run_notebook(stem, params["run_root"] + "/nb", params, config=ReasoningConfig))
 
 
-def test_10_weak_sft(reasoning_params):
+def test_10_weak_sft(reasoning_params, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="papermill")
     m = _run("10", reasoning_params)
     assert m["n"] == 4 and m["weak_floor"] == 0.0  # a tiny random model answers nothing
+    # a headless run streams the kernel's output: the SFT's progress bar as text, not HTML
+    streamed = [r.getMessage() for r in caplog.records if r.name == "papermill"]
+    assert any("100%|" in line for line in streamed), streamed[-20:]
+    assert not any("display.HTML object" in line for line in streamed)
 
 
 def test_11_generate(reasoning_params):

@@ -17,6 +17,7 @@ from .. import zoo
 from ..core.compute import torch_dtype
 from ..core.dist import per_device_batch
 from ..core.launch import fsdp_args
+from ..core.progress import readable_progress
 from .features import pool
 from .losses import LossFn
 
@@ -186,7 +187,7 @@ def train_classifier(
         data_collator=Collator(tokenizer),
         callbacks=[Evaluate()],
     )
-    trainer.train()
+    readable_progress(trainer).train()
     if early_stop and best["state"] is not None:
         model.load_state_dict(best["state"])
     history = [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]

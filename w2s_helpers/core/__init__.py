@@ -8,6 +8,7 @@ configs     param(default, why, result=, when=, key=, path=); identity; coercion
 compute     the compute block every training or generating config extends; resolve_dtype
 stats       pgr and the Wilson interval, for both flows
 notebooks   parameters cells rendered from configs; the papermill runner
+progress    readable progress bars for headless kernels (the runner's)
 tables      tables (CSV / Markdown) and figures (PNG), written atomically
 dist        which process this is under a distributed launcher
 launch      `accelerate launch` of one stage in n processes (DDP / FSDP)

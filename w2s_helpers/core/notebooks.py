@@ -24,6 +24,7 @@ from typing import Any
 from .configs import defaults, field_help, field_names
 from .fileio import atomic_path, read_json, write_json
 from .paths import REPO_ROOT
+from .progress import HEADLESS
 
 log = logging.getLogger(__name__)
 
@@ -200,14 +201,19 @@ def run_notebook(
 
 @contextlib.contextmanager
 def _slow_progress_bars():
-    """The kernel's tqdm bars redraw every 30 s: one log line each, not thousands."""
-    old = os.environ.get("TQDM_MININTERVAL")
-    os.environ["TQDM_MININTERVAL"] = old or "30"
+    """The kernels started here are headless (trainers draw text bars, `core.progress`), and
+    their tqdm bars redraw every 30 s: one log line each, not thousands."""
+    old = {k: os.environ.get(k) for k in ("TQDM_MININTERVAL", HEADLESS)}
+    os.environ["TQDM_MININTERVAL"] = old["TQDM_MININTERVAL"] or "30"
+    os.environ[HEADLESS] = "1"
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("TQDM_MININTERVAL", None)
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def metrics_path(executed: str | Path) -> Path:

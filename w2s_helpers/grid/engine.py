@@ -60,7 +60,7 @@ def run_grid(
     check_executor(spec.executor)
     root = Path(root) if root else results_dir() / spec.name
     root.mkdir(parents=True, exist_ok=True)
-    write_json(root / "grid.json", {"pipeline": flow.name, **dataclasses.asdict(spec)})
+    write_json(root / "grid.json", dataclasses.asdict(spec))
     if spec.tracking != "none":  # every trainer logs to the same place as the grid
         spec = dataclasses.replace(spec, base={"report_to": spec.tracking, **spec.base})
     res = Resources(**spec.resources)

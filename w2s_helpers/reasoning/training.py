@@ -26,6 +26,7 @@ from ..core.compute import torch_dtype
 from ..core.dist import is_main, per_device_batch, world_size
 from ..core.fileio import atomic_dir
 from ..core.launch import fsdp_args
+from ..core.progress import readable_progress
 from .config import PREFERENCE_METHODS, TrainParams
 from .policy import load_policy
 
@@ -199,7 +200,7 @@ def sft(
         args=SFTConfig(**_args(p, out), completion_only_loss=True),
         peft_config=_lora(p, policy),
     )
-    trainer.train(resume_from_checkpoint=last_checkpoint(out))
+    readable_progress(trainer).train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(rows)})
 
 
@@ -255,7 +256,7 @@ def preference(
             processing_class=tok,
             peft_config=_lora(p, policy),
         )
-    trainer.train(resume_from_checkpoint=last_checkpoint(out))
+    readable_progress(trainer).train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(pairs)})
 
 
