@@ -85,9 +85,12 @@ def summary_figure(table: pd.DataFrame) -> plt.Figure:
         g = table[(table[PAIR] == pd.Series(pair)).all(axis=1)]
         err = [100 * (g["accuracy"] - g["ci_low"]), 100 * (g["ci_high"] - g["accuracy"])]
         bars = ax.bar(g["method"], 100 * g["accuracy"], yerr=err, capsize=3, color="#4c72b0")
-        ax.bar_label(bars, fmt="%.1f", fontsize=8)
+        ax.bar_label(
+            bars, labels=[f"{100 * a:.1f}" for a in g["accuracy"]], label_type="center", color="white"
+        )
+        ax.set_ylim(0, min(100, 115 * float(g["ci_high"].max())))
         ax.set_title(f"{pair['dataset']}: {pair['weak_model']} -> {pair['strong_model']}", fontsize=10)
-        ax.set_ylabel("test accuracy (%, pooled over seeds; 95% interval)")
+        ax.set_ylabel("test accuracy, % (95% interval)")
         ax.tick_params(axis="x", rotation=30)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
