@@ -13,16 +13,15 @@ import torch
 from .. import zoo
 from ..vision import cifar10, image_features, image_folder, image_logits, split
 from ..vision.data import ImageSet, is_test_id
-from .data import IMAGE_TASKS
 
 
 def image_task(name: str) -> ImageSet:
     return cifar10() if name == "cifar10" else image_folder(name)
 
 
-def task_identity(name: str) -> str:
-    images = image_task(name)
-    return f"images:{name if name in IMAGE_TASKS else 'folder'}:{images.identity}"
+def content_identity(name: str) -> str:
+    """The images (ids, labels, classes) an image task stands for, by content."""
+    return image_task(name).identity
 
 
 def load_image_task(name: str, n_train: int, n_test: int, seed: int):

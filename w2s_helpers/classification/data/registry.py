@@ -158,9 +158,9 @@ def data_identity(name: str, source: str = "auto") -> str:
     """Which data `name` stands for: a file by its content's sha256 (never its path), an
     offline task by its pinned files, a hub task by its id."""
     if modality(name) == "image":
-        from ..images import task_identity
+        from ..images import content_identity
 
-        return task_identity(name)
+        return f"images:{name if name in IMAGE_TASKS else 'folder'}:{content_identity(name)}"
     where = resolve_source(name, source)
     if where == "file":
         return f"file:{file_sha256(require_file(Path(name).expanduser()))}"
