@@ -19,6 +19,7 @@ from ..core.configs import ConfigError, coerce, identity, param, to_dict
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
 from ..grid.spec import GridSpecBase
+from .data import data_identity, is_file_dataset
 from .data import modality as data_modality
 
 Mode = Literal["probe", "full", "lora"]
@@ -30,13 +31,7 @@ RUN_FIELDS = ("model", "weak_model", "loss", "seed")  # what varies inside one r
 
 
 def _data_key(dataset: str, cfg: Any) -> str:
-    from .data import data_identity
-
     return data_identity(dataset, cfg.source)
-
-
-def _model_key(model: str | None, cfg: Any) -> str | None:
-    return None if model is None else zoo.identity(model, cfg.source)
 
 
 def _transfer(cfg: Any) -> bool:
@@ -52,8 +47,6 @@ def _uses_neighbours(cfg: Any) -> bool:
 
 
 def _file_dataset(cfg: Any) -> bool:
-    from .data import is_file_dataset
-
     return is_file_dataset(cfg.dataset)
 
 
@@ -65,10 +58,10 @@ class ClassificationConfig(Compute):
         "movie_sentiment", "registry name or a path to a .jsonl/.csv/.parquet file", key=_data_key, path=True
     )
     model: str = param(
-        "minilm-l6", "the model trained here (the strong student in a transfer run)", key=_model_key
+        "minilm-l6", "the model trained here (the strong student in a transfer run)", key=zoo.model_key
     )
     weak_model: str | None = param(
-        None, "set for a transfer run: whose soft labels train `model`", key=_model_key
+        None, "set for a transfer run: whose soft labels train `model`", key=zoo.model_key
     )
     loss: str = param("xent", "xent | logconf | product | kl | entropy | window; ground-truth runs use xent")
     seed: int = param(0, "the half split, initialisation and batch order")

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from ..core.tables import slanted_xticks
+
 
 def _empty(ax, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=9, wrap=True)
@@ -137,9 +139,7 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
             fontsize=10,
         )
         ax.set_xlabel("weak → strong (ceiling − weak)")
-        ax.tick_params(axis="x", rotation=40)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
+        slanted_xticks(ax, 40)
     fig.tight_layout()
     return fig
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +24,11 @@ from ..core.runs import completed
 from ..grid.cells import Cell, Outcome
 from ..grid.flow import Phase
 from ..grid.spec import SpecError, variants
-from .config import LOSS_NAMES, ClassificationConfig, ClassificationGridSpec, dataset_stem
+from .config import LOSS_NAMES, RUN_FIELDS, ClassificationConfig, ClassificationGridSpec, dataset_stem
 from .data import check_dataset, is_file_dataset, task_examples
-from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG, notebook_parameters
+from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG
+
+log = logging.getLogger(__name__)
 
 
 def methods(spec: ClassificationGridSpec) -> list[dict]:
@@ -142,8 +145,8 @@ def gt_cell(v: ClassificationGridSpec, tag: str, dataset: str, root: Path, paper
     key = f"{dataset_stem(dataset)}__gt{tag}"
     cfgs = [base_config(v, dataset, m, s) for m in v.models for s in v.seeds]
     if papermill:
-        params = notebook_parameters(
-            GROUND_TRUTH, cfgs[0], models=list(v.models), seeds=list(v.seeds), run_root=str(root)
+        params = GROUND_TRUTH.parameters_for(
+            cfgs[0], RUN_FIELDS, models=list(v.models), seeds=list(v.seeds), run_root=str(root)
         )
         task = functools.partial(
             run_notebook, "01", root / "notebooks" / key, params, config=ClassificationConfig
@@ -178,9 +181,9 @@ def transfer_cell(
         for method in methods(v)
     ]
     if papermill:
-        params = notebook_parameters(
-            WEAK_TO_STRONG,
+        params = WEAK_TO_STRONG.parameters_for(
             cfgs[0],
+            RUN_FIELDS,
             pairs=todo,
             seeds=list(v.seeds),
             losses=list(v.losses),
@@ -196,6 +199,7 @@ def transfer_cell(
 
 
 def phases(spec: ClassificationGridSpec, root: Path, papermill: bool) -> Iterator[Phase]:
+    log.info("grid %s: %s", spec.name, run_counts(spec))
     jobs = [(tag, v, d) for tag, v in variants(spec) for d in v.datasets]
     yield Phase("ground truth", [gt_cell(v, tag, d, root, papermill) for tag, v, d in jobs])
     cells, blocked = [], []

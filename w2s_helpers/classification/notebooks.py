@@ -1,12 +1,12 @@
 """The classification notebooks' parameters, declared once: the cells are rendered from these
 specs (each shows its own stage's knobs; any other ClassificationConfig field comes from a
-`recipe` file or papermill) and the grid builds its papermill parameters from the same names."""
+`recipe` file or papermill) and the grid builds its papermill parameters from the same specs
+(`NotebookSpec.parameters_for`)."""
 
 from __future__ import annotations
 
-from ..core.configs import defaults
 from ..core.notebooks import NotebookSpec
-from .config import RUN_FIELDS, ClassificationConfig
+from .config import ClassificationConfig
 
 _RUN_ROOT = ("run_root", None, "None: results/classification/<recipe> (one folder per recipe)")
 _SEEDS = ("seeds", [0], "one run per seed: a different half split, initialisation and batch order")
@@ -49,18 +49,3 @@ PLOT = NotebookSpec(
     ),
 )
 NOTEBOOKS = (GROUND_TRUTH, WEAK_TO_STRONG, PLOT)
-
-
-def notebook_parameters(spec: NotebookSpec, cfg: ClassificationConfig, **extras) -> dict:
-    """Papermill parameters for `spec`: the fields its cell shows, every other field that
-    differs from its default (the notebook varies model, weak model, loss and seed itself),
-    and the notebook's extras."""
-    declared, default = spec.parameters(), defaults(ClassificationConfig)
-    params = {
-        k: v for k, v in cfg.to_dict().items() if k not in RUN_FIELDS and (k in declared or v != default[k])
-    }
-    params.update(extras)
-    unknown = sorted(set(params) - spec.accepts())
-    if unknown:
-        raise ValueError(f"notebook {spec.stem} has no parameter(s) {unknown}")
-    return params

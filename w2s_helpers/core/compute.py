@@ -10,7 +10,7 @@ inside each model's identity instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from .configs import param
@@ -77,11 +77,3 @@ class Compute:
 
         if self.num_processes < 1:
             raise ConfigError(f"num_processes: {self.num_processes}; at least 1")
-
-
-COMPUTE_FIELDS = tuple(f.name for f in fields(Compute))
-
-
-def compute_of(config: Any) -> dict:
-    """The compute block of any config that extends it, as keyword arguments."""
-    return {name: getattr(config, name) for name in COMPUTE_FIELDS}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .configs import defaults, field_help, field_names
+from .configs import defaults, field_help, field_names, to_dict
 from .fileio import atomic_path, read_json, write_json
 from .paths import REPO_ROOT
 from .progress import HEADLESS
@@ -57,6 +57,20 @@ class NotebookSpec:
     def accepts(self) -> set[str]:
         """Every parameter papermill may set: the cell's and any field of the config."""
         return set(self.parameters()) | set(field_names(self.config) if self.config else ())
+
+    def parameters_for(self, config: Any, skip: tuple[str, ...] = (), **extras: Any) -> dict[str, Any]:
+        """Papermill parameters that make this notebook run `config`: the fields its cell
+        shows, every other field that differs from its default (a field equal to its default
+        needs no parameter), but not `skip` (what the notebook varies itself), and `extras`."""
+        shown, default = self.parameters(), defaults(type(config))
+        params = {
+            k: v for k, v in to_dict(config).items() if k not in skip and (k in shown or v != default[k])
+        }
+        params.update(extras)
+        unknown = sorted(set(params) - self.accepts())
+        if unknown:
+            raise ValueError(f"notebook {self.stem} has no parameter(s) {unknown}")
+        return params
 
 
 LINE_LENGTH = 110  # the project's ruff line length: a rendered cell is already ruff-formatted
@@ -177,7 +191,7 @@ def run_notebook(
         kernel = KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
     quiet = _ConfigFieldsAccepted(fields)
     logging.getLogger("papermill").addFilter(quiet)
-    with atomic_path(out) as tmp, _slow_progress_bars():
+    with atomic_path(out) as tmp, _headless_kernels():
         try:
             pm.execute_notebook(
                 str(src),
@@ -200,7 +214,7 @@ def run_notebook(
 
 
 @contextlib.contextmanager
-def _slow_progress_bars():
+def _headless_kernels():
     """The kernels started here are headless (trainers draw text bars, `core.progress`), and
     their tqdm bars redraw every 30 s: one log line each, not thousands."""
     old = {k: os.environ.get(k) for k in ("TQDM_MININTERVAL", HEADLESS)}

@@ -1,4 +1,4 @@
-"""Writing tables (CSV or Markdown) and figures (PNG) atomically."""
+"""Writing tables (CSV or Markdown) and figures (PNG) atomically; a shared figure detail."""
 
 from __future__ import annotations
 
@@ -22,3 +22,10 @@ def save_figure(fig, path: str | Path) -> None:
     """Save a matplotlib figure as PNG (the figure stays open: a notebook still shows it)."""
     with atomic_path(Path(path)) as tmp:
         fig.savefig(tmp, dpi=120, format="png")
+
+
+def slanted_xticks(ax, rotation: float = 30) -> None:
+    """Long category names under a plot: rotated, each ending under its tick."""
+    ax.tick_params(axis="x", rotation=rotation)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")

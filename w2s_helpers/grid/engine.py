@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ from .flow import Flow
 from .plan import render
 from .spec import SpecError, build_spec, check_common, read_yaml, resolve_paths
 from .tracking import grid_tracker
-
-log = logging.getLogger(__name__)
 
 
 def validate(flow: Flow, spec: Any, where: str = "grid spec", check_data: bool = True) -> Any:

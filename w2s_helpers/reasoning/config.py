@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .. import zoo
 from ..core.compute import Compute
 from ..core.configs import ConfigError, coerce, field_names, identity, param, to_dict
 from ..core.paths import resolve_path
@@ -32,12 +33,6 @@ def _split_key(split: str, cfg: Any) -> Any:
     from .data import data_identity
 
     return data_identity(cfg.dataset, split).get("split", split)
-
-
-def _model_key(model: str, cfg: Any) -> str:
-    from .. import zoo
-
-    return zoo.identity(model, cfg.source)
 
 
 def _file_key(path: str | None, cfg: Any) -> str | None:
@@ -95,9 +90,9 @@ class ReasoningConfig(Compute, LoraRecipe):
         key=_split_key,
         path=True,
     )
-    weak_model: str = param("smollm2-135m", "the weak supervisor (SFT'd on train_1)", key=_model_key)
+    weak_model: str = param("smollm2-135m", "the weak supervisor (SFT'd on train_1)", key=zoo.model_key)
     strong_model: str = param(
-        "qwen2.5-0.5b", "the strong student; it never sees a gold answer", key=_model_key
+        "qwen2.5-0.5b", "the strong student; it never sees a gold answer", key=zoo.model_key
     )
     n_train_1: int | None = param(64, "weak SFT questions (None: all; the paper: 7,000)")
     n_train_2: int | None = param(24, "questions the strong model learns from (the paper: 7,000)")

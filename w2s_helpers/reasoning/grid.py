@@ -26,7 +26,7 @@ from ..grid.spec import SpecError, variants
 from .config import ReasoningConfig, ReasoningGridSpec
 from .data import MATH_DATASETS, SPLIT_FILES, read_math_file
 from .experiment import experiment_dir
-from .notebooks import NOTEBOOKS, PLOT, notebook_parameters
+from .notebooks import NOTEBOOKS, PLOT
 
 
 def check_spec(spec: ReasoningGridSpec, where: str, check_data: bool) -> None:
@@ -103,7 +103,7 @@ def experiment_cells(cfg: ReasoningConfig, root: Path, papermill: bool = True) -
     for spec in NOTEBOOKS:
         out = exp if spec is PLOT else exp / "notebooks"
         extras = {"run_root": str(root), **({"out_dir": str(exp)} if spec is PLOT else {})}
-        params = notebook_parameters(spec, cfg, **extras)
+        params = spec.parameters_for(cfg, **extras)
         task = functools.partial(run_notebook, spec.stem, out, params, config=ReasoningConfig)
         cells.append(Cell(f"{key}/{spec.stem}", task, prev, done))
         prev = (f"{key}/{spec.stem}",)

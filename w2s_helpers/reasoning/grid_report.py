@@ -17,7 +17,7 @@ import pandas as pd
 from ..core.runs import completed
 from ..core.stats import wilson
 from ..core.tables import save_figure, save_table
-from .report import ORDER, accuracy_table
+from .report import ORDER, accuracy_table, draw_accuracy
 
 PAIR = ["dataset", "weak_model", "strong_model"]
 
@@ -75,7 +75,8 @@ def summary(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_figure(table: pd.DataFrame) -> plt.Figure:
-    """Accuracy per method (pooled over seeds, 95% interval), one panel per pair."""
+    """Accuracy per method (pooled over seeds, 95% interval), one panel per pair, drawn as
+    one experiment's chart is."""
     pairs = table[PAIR].drop_duplicates().to_dict("records") if not table.empty else []
     fig, axes = plt.subplots(1, max(1, len(pairs)), figsize=(max(6, 5 * len(pairs)), 4), squeeze=False)
     if not pairs:
@@ -83,17 +84,7 @@ def summary_figure(table: pd.DataFrame) -> plt.Figure:
         return fig
     for ax, pair in zip(axes[0], pairs):
         g = table[(table[PAIR] == pd.Series(pair)).all(axis=1)]
-        err = [100 * (g["accuracy"] - g["ci_low"]), 100 * (g["ci_high"] - g["accuracy"])]
-        bars = ax.bar(g["method"], 100 * g["accuracy"], yerr=err, capsize=3, color="#4c72b0")
-        ax.bar_label(
-            bars, labels=[f"{100 * a:.1f}" for a in g["accuracy"]], label_type="center", color="white"
-        )
-        ax.set_ylim(0, min(100, 115 * float(g["ci_high"].max())))
-        ax.set_title(f"{pair['dataset']}: {pair['weak_model']} -> {pair['strong_model']}", fontsize=10)
-        ax.set_ylabel("test accuracy, % (95% interval)")
-        ax.tick_params(axis="x", rotation=30)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
+        draw_accuracy(ax, g, f"{pair['dataset']}: {pair['weak_model']} -> {pair['strong_model']}")
     fig.tight_layout()
     return fig
 

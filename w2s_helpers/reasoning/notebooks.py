@@ -5,7 +5,6 @@ which is how a grid passes one config to all of them."""
 
 from __future__ import annotations
 
-from ..core.configs import defaults
 from ..core.notebooks import NotebookSpec
 from .config import ReasoningConfig
 
@@ -72,11 +71,3 @@ PLOT = NotebookSpec(
     ),
 )
 NOTEBOOKS = (*STAGES, PLOT)
-
-
-def notebook_parameters(spec: NotebookSpec, cfg: ReasoningConfig, **extras) -> dict:
-    """Papermill parameters for `spec`: the fields its cell shows, every other field that
-    differs from its default, and the notebook's extras."""
-    declared, default = spec.parameters(), defaults(ReasoningConfig)
-    params = {k: v for k, v in cfg.to_dict().items() if k in declared or v != default[k]}
-    return {**params, **extras}

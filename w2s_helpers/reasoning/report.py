@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..core.fileio import read_json
 from ..core.stats import pgr
-from ..core.tables import save_figure, save_table
+from ..core.tables import save_figure, save_table, slanted_xticks
 
 ORDER = [
     "weak_floor",
@@ -63,11 +63,9 @@ def accuracy_table(exp: str | Path) -> pd.DataFrame:
     return df.sort_values("order")[cols].reset_index(drop=True)
 
 
-def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(max(6, 1.1 * max(len(table), 1)), 4))
-    if table.empty:
-        ax.text(0.5, 0.5, "no evaluations recorded yet", ha="center", va="center", transform=ax.transAxes)
-        return fig
+def draw_accuracy(ax, table: pd.DataFrame, title: str = "") -> None:
+    """Test accuracy per method with its 95% interval, coloured by kind (reference points,
+    full weak SFT, stage I, stage II), the value inside each bar clear of the interval."""
     colors = [
         "#999999"
         if m in ("weak_floor", "strong_zero_shot", "strong_ceiling")
@@ -82,12 +80,21 @@ def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
     if "ci_low" in table:
         err = [100 * (table["accuracy"] - table["ci_low"]), 100 * (table["ci_high"] - table["accuracy"])]
     bars = ax.bar(table["method"], 100 * table["accuracy"], color=colors, yerr=err, capsize=3)
-    ax.bar_label(bars, fmt="%.1f", fontsize=8)
-    ax.set_ylabel("test accuracy (%, greedy; 95% interval)")
-    ax.set_title(title)
-    ax.tick_params(axis="x", rotation=30)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
+    labels = [f"{100 * a:.1f}" for a in table["accuracy"]]
+    ax.bar_label(bars, labels=labels, label_type="center", color="white", fontsize=8)
+    top = table["ci_high"] if "ci_high" in table else table["accuracy"]
+    ax.set_ylim(0, min(100, 115 * float(top.max())) or 1)
+    ax.set_ylabel("test accuracy, % (95% interval)")
+    ax.set_title(title, fontsize=10)
+    slanted_xticks(ax)
+
+
+def bar_chart(table: pd.DataFrame, title: str = "") -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(max(6, 1.1 * max(len(table), 1)), 4))
+    if table.empty:
+        ax.text(0.5, 0.5, "no evaluations recorded yet", ha="center", va="center", transform=ax.transAxes)
+        return fig
+    draw_accuracy(ax, table, title)
     fig.tight_layout()
     return fig
 

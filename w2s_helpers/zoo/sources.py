@@ -8,6 +8,7 @@ model's offline package vs its download). No torch here: configs and reports cal
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..core.hashing import file_sha256, stable_hash
 from .convert import CONVERSION_VERSION
@@ -61,6 +62,12 @@ def identity(name: str, source: str = "auto") -> str:
             f"offline:{spec.name}:{','.join(sorted(spec.offline.sha256.values()))[:24]}:{CONVERSION_VERSION}"
         )
     return f"hub:{spec.hub_id}@{spec.revision}"
+
+
+def model_key(name: str | None, config: Any) -> str | None:
+    """A config field naming a model, hashed as the weights it loads under the config's
+    `source` (what both flows' configs declare as the field's `key`)."""
+    return None if name is None else identity(name, config.source)
 
 
 def _image_identity(spec: ImageModelSpec, where: str) -> str:
