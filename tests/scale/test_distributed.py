@@ -36,7 +36,7 @@ def test_launcher_commands(monkeypatch):
     assert cpu[1:5] == ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node"]
     gpu = launch_command("m:f", "c.json", 8, cpu=False)
     assert "accelerate.commands.launch" in gpu and "--multi_gpu" in gpu and gpu[-2:] == ["m:f", "c.json"]
-    assert fsdp_args("ddp") == {} and fsdp_args("fsdp")["fsdp"] == "full_shard auto_wrap"
+    assert fsdp_args("ddp") == {} and fsdp_args("fsdp")["fsdp"] is True
     monkeypatch.setenv("W2S_LAUNCHED", "1")
     assert launched()
 

@@ -139,6 +139,12 @@ class ClassificationConfig(Compute):
         "probe", "images: pretrained: the model's own classifier labels (the reference's AlexNet)"
     )
     lora_r: int = param(8, "LoRA rank, for the lora mode", when=lambda c: c.mode == "lora")
+    # hashed only when it differs from 1.0, the value every run before this field used
+    max_grad_norm: float = param(
+        1.0,
+        "clip gradients to this norm in full/lora training (the HF default); 0: no clipping, as the reference",
+        when=lambda c: c.mode != "probe" and c.max_grad_norm != 1.0,
+    )
     text_column: str = param("text", "your own file: its text column", when=_file_dataset)
     label_column: str = param("label", "your own file: its label column", when=_file_dataset)
 
@@ -177,6 +183,8 @@ class ClassificationConfig(Compute):
             raise ConfigError(f"pos_frac: {self.pos_frac}; a class-1 rate in (0, 1)")
         if self.relabel != "none" and self.filter != "none":
             raise ConfigError("relabel and filter: choose one (both at once is ill-defined, as in the peer)")
+        if self.max_grad_norm < 0:
+            raise ConfigError(f"max_grad_norm: {self.max_grad_norm}; a norm >= 0 (0: no clipping)")
         if not 0 <= self.contamination < 1 or self.knn_k < 1 or self.s2s_iters < 0:
             raise ConfigError("contamination in [0, 1), knn_k >= 1, s2s_iters >= 0")
 

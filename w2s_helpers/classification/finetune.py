@@ -14,9 +14,9 @@ import torch
 from tqdm.auto import tqdm
 
 from .. import zoo
-from ..core.compute import torch_dtype
+from ..core.compute import Precision, training_precision
 from ..core.dist import per_device_batch
-from ..core.launch import fsdp_args
+from ..core.launch import fsdp_args, fsdp_blocks
 from ..core.progress import readable_progress
 from .features import pool
 from .losses import LossFn
@@ -29,6 +29,8 @@ class PooledClassifier(torch.nn.Module):
     def __init__(self, backbone: torch.nn.Module, pooling: str, n_classes: int = 2):
         super().__init__()
         self.backbone, self.pooling = backbone, pooling
+        # accelerate picks FSDP's units from the top module's list: the backbone's blocks
+        self._no_split_modules = fsdp_blocks(backbone)
         self.head = torch.nn.Linear(backbone.get_input_embeddings().embedding_dim, n_classes)
         torch.nn.init.zeros_(self.head.weight)
         torch.nn.init.zeros_(self.head.bias)
@@ -50,11 +52,16 @@ def build_classifier(
     dtype: str = "auto",
     load_in_4bit: bool = False,
     gradient_checkpointing: bool = False,
+    distributed: str = "none",
 ):
-    """The backbone with a pooled linear head; LoRA adapters on every linear layer in lora
-    mode (on 4-bit NF4 weights with load_in_4bit: QLoRA)."""
-    backbone = zoo.load_backbone(model_name, dtype=dtype, source=source, load_in_4bit=load_in_4bit)
-    if gradient_checkpointing:
+    """The backbone with a pooled linear head, in the precision `training_precision` says
+    (full: fp32 master weights; lora: the base in the compute dtype, adapters in fp32);
+    LoRA adapters on every linear layer in lora mode (on 4-bit NF4 weights with
+    load_in_4bit: QLoRA). Under FSDP, FSDP itself checkpoints activations."""
+    precision = training_precision(mode, dtype, load_in_4bit)
+    weights = dtype if precision.weights == "nf4" else precision.weights
+    backbone = zoo.load_backbone(model_name, dtype=weights, source=source, load_in_4bit=load_in_4bit)
+    if gradient_checkpointing and distributed != "fsdp":
         backbone.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     if load_in_4bit:
         from peft import prepare_model_for_kbit_training
@@ -111,13 +118,16 @@ def train_classifier(
     evals: dict | None = None,
     eval_every: int = 0,
     early_stop: bool = False,
-    dtype: str = "auto",
+    precision: Precision | None = None,
     distributed: str = "none",
     report_to: str = "none",
+    max_grad_norm: float = 1.0,
+    gradient_checkpointing: bool = False,
 ) -> tuple[list[dict], list[dict], int | None]:
     """Train with the HF Trainer; every eval_every steps (0: about 20 times) score the
     `evals` splits ({name: (tokenized ds, labels)}); with early_stop, end on the weights of
-    the step with the best validation AUROC. Returns (loss history, curves, step kept)."""
+    the step with the best validation AUROC. Returns (loss history, curves, step kept).
+    `precision` sets the autocast (default: none); max_grad_norm 0 does not clip."""
     from transformers import Trainer, TrainerCallback, TrainingArguments
 
     from .metrics import accuracy, auroc, hard_labels
@@ -153,6 +163,7 @@ def train_classifier(
             return (loss, {"logits": logits}) if return_outputs else loss
 
     cuda = torch.cuda.is_available()
+    precision = precision or training_precision("full", "float32")
     steps = max(1, math.ceil(len(train_ds) / batch_size) * epochs)
     args = TrainingArguments(
         output_dir=str(out_dir),
@@ -162,6 +173,7 @@ def train_classifier(
         lr_scheduler_type="cosine",
         warmup_steps=0,
         weight_decay=0.0,
+        max_grad_norm=max_grad_norm,
         optim="adamw_torch",
         seed=seed,
         data_seed=seed,
@@ -172,9 +184,8 @@ def train_classifier(
         run_name=out_dir.parent.name,
         remove_unused_columns=False,
         use_cpu=not cuda,
-        bf16=cuda and torch_dtype(dtype) == torch.bfloat16,
-        fp16=cuda and torch_dtype(dtype) == torch.float16,
-        **fsdp_args(distributed),
+        **precision.trainer_flags(),
+        **fsdp_args(distributed, model, gradient_checkpointing),
         dataloader_num_workers=0,
         disable_tqdm=False,
     )

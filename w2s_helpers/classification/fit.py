@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .. import zoo
+from ..core.compute import training_precision
 from ..core.dist import world_size
 from .config import ClassificationConfig
 from .features import cached_features
@@ -125,6 +126,7 @@ def fit(
         cfg.dtype,
         cfg.load_in_4bit,
         cfg.gradient_checkpointing,
+        cfg.distributed,
     )
     if torch.cuda.is_available() and not cfg.load_in_4bit and world_size() == 1:
         model = model.cuda()  # under a launcher the Trainer places each process's copy
@@ -142,9 +144,11 @@ def fit(
         evals={k: (tokenize(ds, tok, cfg.max_length, drop=False), y) for k, (ds, y) in evals.items()},
         eval_every=cfg.eval_every,
         early_stop=cfg.early_stop,
-        dtype=cfg.dtype,
+        precision=training_precision(cfg.mode, cfg.dtype, cfg.load_in_4bit),
         distributed=cfg.distributed,
         report_to=cfg.report_to,
+        max_grad_norm=cfg.max_grad_norm,
+        gradient_checkpointing=cfg.gradient_checkpointing,
     )
     preds = [predict_proba(model, tok, tokenize(ds, tok, cfg.max_length, drop=False)) for ds in predict_on]
     return Fit(preds, history, curves, best)

@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 
 from ..core import runs
+from ..core.compute import training_precision
 from ..core.dist import is_main, world_size
 from ..core.fileio import DataError, atomic_path
 from ..core.launch import launch, launched
@@ -162,6 +163,7 @@ def run(cfg: ClassificationConfig, root: str | Path | None = None, force: bool =
             "w2s_helpers.classification.stages:run_launched",
             {"config": cfg.to_dict(), "root": str(root)},
             cfg.num_processes,
+            distributed=cfg.distributed,
         )
         if (done := runs.completed(path)) is None:
             raise RuntimeError(f"{path}: the launched run ended without a result")
@@ -181,6 +183,9 @@ def run(cfg: ClassificationConfig, root: str | Path | None = None, force: bool =
         "n_val": len(data.val1) if cfg.kind == "gt" else len(data.val2),
         "n_test": len(data.test),
         "processes": world_size(),
+        "precision": None
+        if cfg.mode == "probe"
+        else training_precision(cfg.mode, cfg.dtype, cfg.load_in_4bit).describe(),
     }
     if cfg.kind == "gt":
         targets = np.array(data.train1["soft_label"], dtype=np.float32)

@@ -42,6 +42,42 @@ def torch_dtype(dtype: Any = "auto"):
     return getattr(torch, resolve_dtype("auto" if dtype is None else dtype))
 
 
+@dataclass(frozen=True)
+class Precision:
+    """How a training run holds its numbers: the dtype the weights load in, the autocast the
+    trainer runs under (None: none), and the dtype of what the optimizer updates."""
+
+    weights: str
+    autocast: str | None
+    trainable: str
+
+    def trainer_flags(self) -> dict:
+        """The HF Trainer's (and trl's) mixed-precision arguments."""
+        return {"bf16": self.autocast == "bfloat16", "fp16": self.autocast == "float16"}
+
+    def describe(self) -> str:
+        cast = f", {self.autocast} autocast" if self.autocast else ""
+        return f"{self.weights} weights{cast}, {self.trainable} updates"
+
+
+def training_precision(mode: str, dtype: str = "auto", load_in_4bit: bool = False) -> Precision:
+    """The one precision policy of training. Half-precision weights under AdamW lose most
+    updates (a bf16 weight cannot hold a 5e-5 step: one step left 76% of a model unchanged),
+    so full fine-tuning keeps fp32 master weights and computes under bf16 / fp16 autocast
+    (the Trainer's mixed precision); LoRA freezes the base in the compute dtype (NF4 with
+    QLoRA) and keeps its adapters in fp32. fp16 autocast needs a GPU (on a CPU, float16
+    trains without autocast)."""
+    import torch
+
+    compute = resolve_dtype(dtype)
+    half = (
+        None if compute == "float32" or (compute == "float16" and not torch.cuda.is_available()) else compute
+    )
+    if mode == "full":
+        return Precision("float32", half, "float32")
+    return Precision("nf4" if load_in_4bit else compute, half, "float32")
+
+
 def _effective(value: str, _config: Any) -> str:
     return resolve_dtype(value)
 
@@ -77,3 +113,8 @@ class Compute:
 
         if self.num_processes < 1:
             raise ConfigError(f"num_processes: {self.num_processes}; at least 1")
+        if self.load_in_4bit and self.distributed == "fsdp":
+            raise ConfigError(
+                "load_in_4bit with distributed: fsdp: FSDP cannot shard 4-bit weights here; use "
+                "distributed: ddp (each GPU holds its own 4-bit copy) or fsdp with bf16 weights"
+            )

@@ -27,3 +27,15 @@ def per_device_batch(batch_size: int) -> int:
     if batch_size % n:
         raise ValueError(f"batch_size {batch_size} is not divisible by the {n} processes sharing it")
     return batch_size // n
+
+
+def local_rank() -> int:
+    return int(os.environ.get("LOCAL_RANK", "0"))
+
+
+def starts_empty() -> bool:
+    """True in a process of an FSDP launch that is not its node's first: it builds the model
+    without weights and receives rank 0's by broadcast (accelerate's RAM-efficient
+    loading), so a node holds one copy of the weights in host memory, not one per GPU."""
+    efficient = os.environ.get("FSDP_CPU_RAM_EFFICIENT_LOADING", "").lower() in ("1", "true")
+    return efficient and world_size() > 1 and local_rank() != 0

@@ -24,15 +24,50 @@ def launched() -> bool:
     return os.environ.get(LAUNCHED_ENV) == "1" or int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
-def fsdp_args(distributed: str) -> dict:
-    """TrainingArguments for FSDP (full sharding, one unit per transformer block, via
-    accelerate); empty for a single process or DDP, which needs no arguments."""
+FSDP_ENV = {  # what `accelerate launch --use_fsdp` would set; read by transformers at load time
+    "ACCELERATE_USE_FSDP": "true",
+    "FSDP_CPU_RAM_EFFICIENT_LOADING": "true",
+}
+
+
+def launch_env(distributed: str, cpu: bool) -> dict:
+    """The FSDP variables of a launch, always set (TrainingArguments writes them into
+    os.environ, and a DDP launch from the same notebook must not inherit an earlier FSDP
+    run's). Off on a CPU: accelerate runs FSDP on accelerators only and trains a CPU
+    launch data-parallel, where every process needs its own weights."""
+    on = distributed == "fsdp" and not cpu
+    return {k: v if on else "false" for k, v in FSDP_ENV.items()}
+
+
+def fsdp_blocks(model) -> list[str]:
+    """The class names of the blocks FSDP wraps: every `_no_split_modules` entry of the
+    transformers models inside `model` (a wrapper such as the classifier or a PeftModel
+    has none of its own, and accelerate reads only the top level's), that `model` has."""
+    names: set[str] = set()
+    for m in model.modules():
+        names.update(getattr(m, "_no_split_modules", None) or ())
+    present = {type(m).__name__ for m in model.modules()}
+    return sorted(names & present)
+
+
+def fsdp_args(distributed: str, model=None, checkpointing: bool = False) -> dict:
+    """TrainingArguments for FSDP2 through accelerate: full sharding, one unit per
+    transformer block of `model`, FSDP's own activation checkpointing, and RAM-efficient
+    loading (rank 0 holds the weights, the others receive them by broadcast); empty for a
+    single process or DDP, which needs no arguments."""
     if distributed != "fsdp":
         return {}
-    return {
-        "fsdp": "full_shard auto_wrap",
-        "fsdp_config": {"auto_wrap_policy": "TRANSFORMER_BASED_WRAP", "use_orig_params": True},
+    config: dict = {
+        "version": 2,
+        "reshard_after_forward": True,
+        "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
+        "cpu_ram_efficient_loading": True,
+        "state_dict_type": "FULL_STATE_DICT",
+        "activation_checkpointing": checkpointing,
     }
+    if model is not None:
+        config["transformer_layer_cls_to_wrap"] = fsdp_blocks(model)
+    return {"fsdp": True, "fsdp_config": config}
 
 
 def launch_command(target: str, config_file: str, num_processes: int, cpu: bool = False) -> list[str]:
@@ -58,10 +93,16 @@ def launch_command(target: str, config_file: str, num_processes: int, cpu: bool 
 
 
 def launch(
-    target: str, config: dict, num_processes: int, cpu: bool | None = None, env: dict | None = None
+    target: str,
+    config: dict,
+    num_processes: int,
+    cpu: bool | None = None,
+    env: dict | None = None,
+    distributed: str = "ddp",
 ) -> None:
     """Run `target` ("package.module:function") on `config` in `num_processes` processes
-    and wait; raises CalledProcessError naming the command if any process fails."""
+    and wait; raises CalledProcessError naming the command if any process fails. Under
+    FSDP only rank 0 reads the weights (`zoo.loaders` starts the others empty)."""
     if cpu is None:
         import torch
 
@@ -72,7 +113,12 @@ def launch(
         subprocess.run(
             launch_command(target, f.name, num_processes, cpu),
             check=True,
-            env={**os.environ, **(env or {}), LAUNCHED_ENV: "1"},
+            env={
+                **os.environ,
+                **launch_env(distributed, cpu),
+                **(env or {}),
+                LAUNCHED_ENV: "1",
+            },
         )
     finally:
         Path(f.name).unlink(missing_ok=True)

@@ -22,7 +22,7 @@ import torch
 
 from .. import zoo
 from ..core import runs
-from ..core.compute import torch_dtype
+from ..core.compute import torch_dtype, training_precision
 from ..core.dist import is_main, per_device_batch, world_size
 from ..core.fileio import atomic_dir
 from ..core.launch import fsdp_args
@@ -69,9 +69,9 @@ def _lora(p: TrainParams, model):
     )
 
 
-def _args(p: TrainParams, out: Path) -> dict:
+def _args(p: TrainParams, out: Path, model) -> dict:
     cuda = torch.cuda.is_available()
-    dtype = torch_dtype(p.dtype)
+    fsdp = p.distributed == "fsdp"
     return dict(
         output_dir=str(out / "checkpoints"),
         num_train_epochs=p.epochs,
@@ -86,14 +86,13 @@ def _args(p: TrainParams, out: Path) -> dict:
         report_to=[] if p.report_to == "none" else [p.report_to],
         run_name=out.name,
         use_cpu=not cuda,
-        bf16=cuda and dtype == torch.bfloat16,
-        fp16=cuda and dtype == torch.float16,
-        gradient_checkpointing=p.gradient_checkpointing,
+        **training_precision("lora", p.dtype, p.load_in_4bit).trainer_flags(),
+        gradient_checkpointing=p.gradient_checkpointing and not fsdp,  # FSDP checkpoints itself
         lr_scheduler_type="cosine",
         warmup_steps=0.03,  # a float is a fraction
         max_length=p.max_length,
         disable_tqdm=False,
-        **fsdp_args(p.distributed),
+        **fsdp_args(p.distributed, model, p.gradient_checkpointing),
     )
 
 
@@ -106,6 +105,15 @@ def _policy(model: str, adapters: Sequence[str], source: str, p: TrainParams):
 
         policy = prepare_model_for_kbit_training(policy, use_gradient_checkpointing=p.gradient_checkpointing)
     return policy
+
+
+def _fp32_adapters(trainer):
+    """The trainer, with every trainable parameter in fp32: trl casts QLoRA adapters to bf16,
+    where a small AdamW step rounds away; the frozen base keeps its dtype."""
+    for param in trainer.model.parameters():
+        if param.requires_grad and param.dtype != torch.float32:
+            param.data = param.data.float()
+    return trainer
 
 
 def last_checkpoint(out: Path) -> str | None:
@@ -134,6 +142,7 @@ def _begin(
         "adapters": list(adapters),
         "rows": len(rows),
         "params": dict(p.__dict__),
+        "precision": training_precision("lora", p.dtype, p.load_in_4bit).describe(),
     }
     runs.start(out, meta)
     return meta
@@ -197,10 +206,10 @@ def sft(
         model=policy,
         processing_class=tok,
         train_dataset=ds,
-        args=SFTConfig(**_args(p, out), completion_only_loss=True),
+        args=SFTConfig(**_args(p, out, policy), completion_only_loss=True),
         peft_config=_lora(p, policy),
     )
-    readable_progress(trainer).train(resume_from_checkpoint=last_checkpoint(out))
+    readable_progress(_fp32_adapters(trainer)).train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(rows)})
 
 
@@ -241,7 +250,7 @@ def preference(
         trainer = DPOTrainer(
             model=policy,
             ref_model=None,
-            args=DPOConfig(**_args(p, out), beta=p.beta),
+            args=DPOConfig(**_args(p, out, policy), beta=p.beta),
             train_dataset=ds,
             processing_class=tok,
             peft_config=_lora(p, policy),
@@ -251,12 +260,12 @@ def preference(
 
         trainer = ORPOTrainer(
             model=policy,
-            args=ORPOConfig(**_args(p, out), beta=p.beta),
+            args=ORPOConfig(**_args(p, out, policy), beta=p.beta),
             train_dataset=ds,
             processing_class=tok,
             peft_config=_lora(p, policy),
         )
-    readable_progress(trainer).train(resume_from_checkpoint=last_checkpoint(out))
+    readable_progress(_fp32_adapters(trainer)).train(resume_from_checkpoint=last_checkpoint(out))
     return _finish(trainer, tok, out, {**meta, "rows_used": len(pairs)})
 
 

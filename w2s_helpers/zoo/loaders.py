@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from ..core.compute import torch_dtype
+from ..core.dist import local_rank, starts_empty, world_size
 from .convert import assemble_offline_model
 from .registry import text_spec
 from .sources import resolve_source
@@ -58,10 +59,13 @@ def load_kwargs(
 ) -> dict:
     """`from_pretrained` keyword arguments: dtype, hub revision / remote code, a device map
     spreading a model too big for one GPU over the node's GPUs ("auto"), and 4-bit NF4
-    weights for QLoRA (bitsandbytes, GPU only)."""
+    weights for QLoRA (bitsandbytes, GPU only; under DDP each process quantises onto its
+    own GPU, never all onto GPU 0)."""
     kw = {"dtype": torch_dtype(dtype), **_hub_kwargs(name, source)}
     if device_map:
         kw["device_map"] = device_map
+    if load_in_4bit and world_size() > 1:
+        kw["device_map"] = {"": local_rank()}
     if load_in_4bit:
         from transformers import BitsAndBytesConfig
 
@@ -74,19 +78,35 @@ def load_kwargs(
     return kw
 
 
+def _load(auto_class, name: str, dtype, source: str, **kw):
+    """`auto_class.from_pretrained`, or, in an FSDP process that receives its weights from
+    rank 0 (`core.dist.starts_empty`), the same model built from its config with no weights
+    (parameters on the meta device, buffers real: accelerate re-registers them)."""
+    path, load = model_path(name, source), load_kwargs(name, source, dtype, **kw)
+    if starts_empty() and "quantization_config" not in load:
+        from accelerate import init_empty_weights
+        from transformers import AutoConfig
+
+        hub = _hub_kwargs(name, source)
+        config = AutoConfig.from_pretrained(path, **hub)
+        with init_empty_weights(include_buffers=False):
+            return auto_class.from_config(
+                config, dtype=load["dtype"], trust_remote_code=hub.get("trust_remote_code", False)
+            )
+    return auto_class.from_pretrained(path, **load)
+
+
 def load_backbone(name: str, dtype=None, source: str = "auto", **kw):
     """The bare transformer (AutoModel): hidden states, no task head."""
     from transformers import AutoModel
 
-    return AutoModel.from_pretrained(model_path(name, source), **load_kwargs(name, source, dtype, **kw))
+    return _load(AutoModel, name, dtype, source, **kw)
 
 
 def load_causal_lm(name: str, dtype=None, source: str = "auto", **kw):
     from transformers import AutoModelForCausalLM
 
-    return AutoModelForCausalLM.from_pretrained(
-        model_path(name, source), **load_kwargs(name, source, dtype, **kw)
-    )
+    return _load(AutoModelForCausalLM, name, dtype, source, **kw)
 
 
 def count_parameters(model) -> int:

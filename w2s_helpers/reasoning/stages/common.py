@@ -111,6 +111,7 @@ def _launched(cfg: ReasoningConfig, stage: str, **job) -> None:
         "w2s_helpers.reasoning.training:train_launched",
         {"stage": stage, "params": cfg.train_params(stage).__dict__, "source": cfg.source, **job},
         cfg.num_processes,
+        distributed=cfg.distributed,
     )
 
 
