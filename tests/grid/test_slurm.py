@@ -99,7 +99,9 @@ def test_a_cancelled_job_is_retried_and_finishes(tmp_path):
     assert _squeue("-j", cancelled[0], "-o", "%T") == ["CANCELLED"]
 
 
-# a driver of two cells: `quick` finishes at once, `slow` is still running when it is killed
+# a driver of three cells: `quick` finishes at once, `slow` still runs when the driver is
+# killed, `doomed` would run for minutes but is cancelled while no driver watches; every cell
+# sleeps on its first attempt only
 DRIVER = """
 import functools, logging, pathlib, subprocess, sys
 from w2s_helpers.grid.cells import Cell
@@ -110,20 +112,23 @@ logging.basicConfig(level=logging.INFO)
 root, name = pathlib.Path(sys.argv[1]), sys.argv[2]
 
 def cell(key, seconds):
-    done = root / f"{key}.done"
-    code = f"import pathlib, time; time.sleep({seconds}); pathlib.Path({str(done)!r}).touch()"
+    done, started = root / f"{key}.done", root / f"{key}.started"
+    code = (
+        f"import pathlib, time; s = pathlib.Path({str(started)!r}); first = not s.exists(); s.touch(); "
+        f"time.sleep({seconds} if first else 0); pathlib.Path({str(done)!r}).touch()"
+    )
     task = functools.partial(subprocess.run, [sys.executable, "-c", code], check=True)
     return Cell(key, task, is_done=done.exists)
 
 res = Resources(gpus=0, cpus=1, memory_gb=1, timeout_min=5)
-out = run_cells([cell("quick", 0), cell("slow", 10)], "slurm", root, res, name, retries=1)
+out = run_cells([cell("quick", 0), cell("slow", 10), cell("doomed", 300)], "slurm", root, res, name, retries=1)
 sys.exit(0 if all(o.ok for o in out) else 1)
 """
 
 
 def test_a_rerun_driver_reattaches_to_the_running_job(tmp_path):
-    """The driver is killed while `slow` runs; rerun, it watches that job again: each cell
-    got exactly one Slurm job across both drivers, and the grid finishes."""
+    """The driver is killed while `slow` runs; rerun, it watches that job again (one Slurm
+    job for it across both drivers) and resubmits only `doomed`, whose job died meanwhile."""
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     name = f"t-driver-{uuid.uuid4().hex[:8]}"  # counts this test's jobs in squeue
@@ -135,7 +140,10 @@ def test_a_rerun_driver_reattaches_to_the_running_job(tmp_path):
     ledger = tmp_path / "jobs" / "ledger.json"
     deadline = time.time() + TIMEOUT_S
     while time.time() < deadline and not (
-        (tmp_path / "quick.done").exists() and ledger.exists() and "slow" in json.loads(ledger.read_text())
+        (tmp_path / "quick.done").exists()
+        and (tmp_path / "doomed.started").exists()
+        and ledger.exists()
+        and {"slow", "doomed"} <= set(json.loads(ledger.read_text()))
     ):
         time.sleep(0.2)
     os.killpg(first.pid, signal.SIGKILL)  # the driver only: Slurm jobs are not its children
@@ -143,14 +151,20 @@ def test_a_rerun_driver_reattaches_to_the_running_job(tmp_path):
     (slow_id,) = Ledger(tmp_path / "jobs").jobs("slow")
     assert _squeue("-j", slow_id, "-o", "%T") in (["PENDING"], ["RUNNING"])
     assert not (tmp_path / "slow.done").exists()
+    (doomed_id,) = Ledger(tmp_path / "jobs").jobs("doomed")
+    subprocess.run(["scancel", doomed_id], check=True)
+    while _squeue("-j", doomed_id, "-o", "%T") != ["CANCELLED"] and time.time() < deadline:
+        time.sleep(0.2)  # scancel returns before the job has ended
 
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert again.returncode == 0, again.stderr[-3000:]
     assert f"reattached to job {slow_id} for cell slow" in again.stderr
-    assert (tmp_path / "slow.done").exists()
+    assert f"job {doomed_id} for cell doomed ended while no driver watched" in again.stderr
+    assert all((tmp_path / f"{key}.done").exists() for key in ("quick", "slow", "doomed"))
     after = Ledger(tmp_path / "jobs")
     assert after.jobs("slow") == [slow_id] and len(after.jobs("quick")) == 1
-    assert len(_squeue("--name", name, "-o", "%i")) == 2  # two cells, two sbatch submissions
+    assert after.jobs("doomed")[0] == doomed_id and len(after.jobs("doomed")) == 2
+    assert len(_squeue("--name", name, "-o", "%i")) == 4  # three cells, one resubmitted
 
 
 @pytest.mark.zoo
