@@ -34,7 +34,9 @@ def _why_no_slurm() -> str:
         return f"sinfo failed: {e}"
     usable = [s for s in out.stdout.split() if s.rstrip("*~#").lower() in ("idle", "mixed", "allocated")]
     return (
-        "" if out.returncode == 0 and usable else f"no responding Slurm node (sinfo: {out.stdout.strip()!r})"
+        ""
+        if out.returncode == 0 and usable
+        else f"no responding Slurm node (sinfo: {(out.stdout or out.stderr).strip()[:200]!r})"
     )
 
 
