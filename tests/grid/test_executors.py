@@ -13,7 +13,7 @@ import yaml
 
 from conftest import REPO
 from w2s_helpers.grid.cells import Cell
-from w2s_helpers.grid.executors import run_cells
+from w2s_helpers.grid.executors import cell_resources, run_cells
 from w2s_helpers.scale.resources import Resources
 
 pytest.importorskip("submitit")
@@ -52,6 +52,18 @@ def test_a_failing_job_is_reported_after_its_retries(tmp_path):
     )
     (out,) = run_cells([bad], "submitit-local", tmp_path, Resources(timeout_min=5), "t", retries=1)
     assert out.status == "failed" and out.error.startswith("subprocess.CalledProcessError")
+
+
+def test_a_cells_resources_override_the_specs_and_are_checked_before_any_job(tmp_path):
+    spec = Resources(cpus=2, memory_gb=8)
+    big = Cell("big", print, resources={"gpus": 1, "gpu_memory_gb": 80, "memory_gb": 64})
+    assert cell_resources(spec, big) == Resources(cpus=2, gpus=1, gpu_memory_gb=80, memory_gb=64)
+    assert cell_resources(spec, Cell("plain", print)) is spec
+    for bad, match in (({"gpus": -1}, "gpus >= 0"), ({"gpu_count": 1}, "gpu_count")):
+        cells = [Cell("fine", print), Cell("bad", print, resources=bad)]
+        with pytest.raises(ValueError, match=f"cell bad: .*{match}"):
+            run_cells(cells, "submitit-local", tmp_path, spec, "t")
+    assert not (tmp_path / "jobs").exists()  # nothing was submitted
 
 
 @pytest.mark.zoo
