@@ -56,12 +56,12 @@ def test_unknown_spec_field(tmp_path):
 
 def test_expansion_counts(tmp_path):
     spec = tiny_spec(models=["tiny-random-bert", "tiny-random-llama", "tiny-random-qwen2"], seeds=[0, 1, 2])
-    (cell,) = [grid.gt_cell(spec, "", d, tmp_path, papermill=False) for d in spec.datasets]
+    (cell,) = [c for d in spec.datasets for c in grid.gt_cells(spec, "", d, tmp_path, papermill=False)]
     assert cell.key == "movie_polarity__gt"  # one notebook 01 per dataset: every model, every seed
     assert len(cell.task.args[0]) == 3 * 3
     # no ground truth has finished yet: every pair is blocked, none runs
-    none, blocked = grid.transfer_cell(spec, "", "movie_polarity", tmp_path, papermill=False)
-    assert none is None and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
+    none, blocked = grid.transfer_cells(spec, "", "movie_polarity", tmp_path, papermill=False)
+    assert none == [] and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
     assert grid.run_counts(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
 
 
