@@ -190,3 +190,28 @@ def test_slurm_without_sbatch_is_refused_before_any_work(tmp_path, no_training):
     with pytest.raises(ValueError, match="no `sbatch`"):
         flow.run_grid(tiny_spec(executor="slurm"), tmp_path / "g")
     assert not (tmp_path / "g" / "runs").exists()
+
+
+def test_gpu_cells_are_split_by_job_size(tmp_path):
+    """On an 8-GPU node, runs that fit one GPU get a 1-GPU job as one process; the rest keep
+    the spec's FSDP over 8; each cell carries its Resources overrides and its compute."""
+    from w2s_helpers.grid.spec import variants
+
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "datasets: [sciq]\nmodels: [gpt2, qwen2.5-14b-base]\nseeds: [0]\n"
+        "resources: {gpus: 8, gpu_memory_gb: 80, cpus: 32, memory_gb: 512}\n"
+        "base: {mode: full, source: hub, distributed: fsdp, num_processes: 8, gradient_checkpointing: true}\n"
+    )
+    spec = flow.load_spec(path, check_data=False)
+    ((tag, v),) = variants(spec)
+    small, big = grid.gt_cells(v, tag, "sciq", tmp_path, papermill=False)
+    assert (small.key, big.key) == ("sciq__gt__1gpu", "sciq__gt__8gpu")
+    assert small.resources == {"gpus": 1, "cpus": 4, "memory_gb": 64.0} and big.resources == {}
+    (cfg,) = small.task.args[0]
+    assert (cfg.model, cfg.distributed, cfg.num_processes) == ("gpt2", "none", 1)
+    (cfg,) = big.task.args[0]
+    assert (cfg.model, cfg.distributed, cfg.num_processes) == ("qwen2.5-14b-base", "fsdp", 8)
+    # same runs, same ids: distributed and num_processes are how, not what
+    assert cfg.run_id() == grid.base_config(v, "sciq", "qwen2.5-14b-base", 0).run_id()
+    assert grid.transfer_jobs(v, "sciq", [["gpt2", "qwen2.5-14b-base"]])[0][0].suffix == "__8gpu"
