@@ -56,12 +56,12 @@ def test_unknown_spec_field(tmp_path):
 
 def test_expansion_counts(tmp_path):
     spec = tiny_spec(models=["tiny-random-bert", "tiny-random-llama", "tiny-random-qwen2"], seeds=[0, 1, 2])
-    (cell,) = [grid.gt_cell(spec, "", d, tmp_path, papermill=False) for d in spec.datasets]
+    (cell,) = [c for d in spec.datasets for c in grid.gt_cells(spec, "", d, tmp_path, papermill=False)]
     assert cell.key == "movie_polarity__gt"  # one notebook 01 per dataset: every model, every seed
     assert len(cell.task.args[0]) == 3 * 3
     # no ground truth has finished yet: every pair is blocked, none runs
-    none, blocked = grid.transfer_cell(spec, "", "movie_polarity", tmp_path, papermill=False)
-    assert none is None and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
+    none, blocked = grid.transfer_cells(spec, "", "movie_polarity", tmp_path, papermill=False)
+    assert none == [] and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
     assert grid.run_counts(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
 
 
@@ -190,3 +190,28 @@ def test_slurm_without_sbatch_is_refused_before_any_work(tmp_path, no_training):
     with pytest.raises(ValueError, match="no `sbatch`"):
         flow.run_grid(tiny_spec(executor="slurm"), tmp_path / "g")
     assert not (tmp_path / "g" / "runs").exists()
+
+
+def test_gpu_cells_are_split_by_job_size(tmp_path):
+    """On an 8-GPU node, runs that fit one GPU get a 1-GPU job as one process; the rest keep
+    the spec's FSDP over 8; each cell carries its Resources overrides and its compute."""
+    from w2s_helpers.grid.spec import variants
+
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "datasets: [sciq]\nmodels: [gpt2, qwen2.5-14b-base]\nseeds: [0]\n"
+        "resources: {gpus: 8, gpu_memory_gb: 80, cpus: 32, memory_gb: 512}\n"
+        "base: {mode: full, source: hub, distributed: fsdp, num_processes: 8, gradient_checkpointing: true}\n"
+    )
+    spec = flow.load_spec(path, check_data=False)
+    ((tag, v),) = variants(spec)
+    small, big = grid.gt_cells(v, tag, "sciq", tmp_path, papermill=False)
+    assert (small.key, big.key) == ("sciq__gt__1gpu", "sciq__gt__8gpu")
+    assert small.resources == {"gpus": 1, "cpus": 4, "memory_gb": 64.0} and big.resources == {}
+    (cfg,) = small.task.args[0]
+    assert (cfg.model, cfg.distributed, cfg.num_processes) == ("gpt2", "none", 1)
+    (cfg,) = big.task.args[0]
+    assert (cfg.model, cfg.distributed, cfg.num_processes) == ("qwen2.5-14b-base", "fsdp", 8)
+    # same runs, same ids: distributed and num_processes are how, not what
+    assert cfg.run_id() == grid.base_config(v, "sciq", "qwen2.5-14b-base", 0).run_id()
+    assert grid.transfer_jobs(v, "sciq", [["gpt2", "qwen2.5-14b-base"]])[0][0].suffix == "__8gpu"

@@ -9,6 +9,7 @@ losses     xent, logconf, product, ...      metrics    accuracy, AUROC
 baselines  kNN / logistic-regression relabelling and filtering, TopoFilter
 stages     the ground-truth and transfer runs (notebooks 01, 02)
 grid       a grid's rules and cells         plan       its plan rows
+sizing     what a run needs of the node; the cells' job sizes (1 GPU, or the spec's FSDP)
 flow       the flow as the grid engine runs it: load_spec, validate, run_grid
 notebooks  the notebooks' parameter specs
 records, report, figures   tables and figures from run records (notebook 03; no torch)

@@ -24,6 +24,8 @@ from ..core.runs import completed
 from ..grid.cells import Cell, Outcome
 from ..grid.flow import Phase
 from ..grid.spec import SpecError, variants
+from ..scale.resources import Resources
+from . import sizing
 from .config import LOSS_NAMES, RUN_FIELDS, ClassificationConfig, ClassificationGridSpec, dataset_stem
 from .data import check_dataset, is_file_dataset, task_examples
 from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG
@@ -140,27 +142,48 @@ def _run_in_process(cfgs: list[ClassificationConfig], root: Path) -> None:
     stages.run_all([*cfgs, *ceilings.values()], root)  # notebook 02 also makes sure both ceilings exist
 
 
-def gt_cell(v: ClassificationGridSpec, tag: str, dataset: str, root: Path, papermill: bool) -> Cell:
-    """One cell (one notebook 01) per dataset: every model of the ladder, every seed."""
-    key = f"{dataset_stem(dataset)}__gt{tag}"
-    cfgs = [base_config(v, dataset, m, s) for m in v.models for s in v.seeds]
+def gt_cells(v: ClassificationGridSpec, tag: str, dataset: str, root: Path, papermill: bool) -> list[Cell]:
+    """One cell (one notebook 01) per dataset and job size: every model of the ladder whose
+    runs need that job, every seed (on a CPU: one cell per dataset)."""
+    groups = gt_jobs(v, dataset)
+    return [_gt_cell(v, tag, dataset, root, papermill, job, models) for job, models in groups]
+
+
+def gt_jobs(v: ClassificationGridSpec, dataset: str) -> list[tuple[sizing.Job, list[str]]]:
+    """The ladder's models grouped by the job size their ground-truth runs need."""
+    configs = functools.partial(lambda v, d, m: [base_config(v, d, m, v.seeds[0])], v, dataset)
+    return sizing.split(v.models, configs, Resources(**v.resources))
+
+
+def transfer_jobs(
+    v: ClassificationGridSpec, dataset: str, todo: list[list[str]]
+) -> list[tuple[sizing.Job, list[list[str]]]]:
+    """[weak, strong] pairs grouped by the job size their strong model's runs need."""
+    configs = functools.partial(lambda v, d, p: _transfer_configs(v, d, [p]), v, dataset)
+    return sizing.split(todo, configs, Resources(**v.resources))
+
+
+def _gt_cell(v, tag, dataset, root, papermill, job: sizing.Job, models: list[str]) -> Cell:
+    key = f"{dataset_stem(dataset)}__gt{job.suffix}{tag}"
+    cfgs = [base_config(v, dataset, m, s, **job.compute) for m in models for s in v.seeds]
     if papermill:
         params = GROUND_TRUTH.parameters_for(
-            cfgs[0], RUN_FIELDS, models=list(v.models), seeds=list(v.seeds), run_root=str(root)
+            cfgs[0], RUN_FIELDS, models=list(models), seeds=list(v.seeds), run_root=str(root)
         )
         task = functools.partial(
             run_notebook, "01", root / "notebooks" / key, params, config=ClassificationConfig
         )
     else:
         task = functools.partial(_run_in_process, cfgs, root)
-    return Cell(key, task, is_done=functools.partial(_done, cfgs, root))
+    return Cell(key, task, is_done=functools.partial(_done, cfgs, root), resources=job.resources)
 
 
-def transfer_cell(
+def transfer_cells(
     v: ClassificationGridSpec, tag: str, dataset: str, root: Path, papermill: bool
-) -> tuple[Cell | None, list[Outcome]]:
-    """One cell (one notebook 02) per dataset: every pair whose ground truth finished, over
-    seeds and methods; the pairs of a model whose ground truth failed are reported blocked."""
+) -> tuple[list[Cell], list[Outcome]]:
+    """One cell (one notebook 02) per dataset and the strong models' job size: every pair
+    whose ground truth finished, over seeds and methods; the pairs of a model whose ground
+    truth failed are reported blocked."""
     finished = {m for m in v.models if _done([base_config(v, dataset, m, s) for s in v.seeds], root)}
     todo, blocked = [], []
     for weak, strong in pairs(v, dataset, root):
@@ -171,15 +194,22 @@ def transfer_cell(
             key = f"{dataset_stem(dataset)}__{Path(weak).name}__to__{Path(strong).name}{tag}"
             why = f"needs the ground truth of {Path(missing).name}, which did not finish"
             blocked.append(Outcome(key, "blocked", why))
-    if not todo:
-        return None, blocked
-    key = f"{dataset_stem(dataset)}__transfer{tag}"
-    cfgs = [
-        base_config(v, dataset, s, seed, weak_model=w, **method)
+    groups = transfer_jobs(v, dataset, todo)
+    return [_transfer_cell(v, tag, dataset, root, papermill, job, ps) for job, ps in groups], blocked
+
+
+def _transfer_configs(v, dataset: str, todo: list[list[str]], **compute) -> list[ClassificationConfig]:
+    return [
+        base_config(v, dataset, s, seed, weak_model=w, **method, **compute)
         for w, s in todo
         for seed in v.seeds
         for method in methods(v)
     ]
+
+
+def _transfer_cell(v, tag, dataset, root, papermill, job: sizing.Job, todo: list[list[str]]) -> Cell:
+    key = f"{dataset_stem(dataset)}__transfer{job.suffix}{tag}"
+    cfgs = _transfer_configs(v, dataset, todo, **job.compute)
     if papermill:
         params = WEAK_TO_STRONG.parameters_for(
             cfgs[0],
@@ -195,18 +225,18 @@ def transfer_cell(
         )
     else:
         task = functools.partial(_run_in_process, cfgs, root)
-    return Cell(key, task, is_done=functools.partial(_done, cfgs, root)), blocked
+    return Cell(key, task, is_done=functools.partial(_done, cfgs, root), resources=job.resources)
 
 
 def phases(spec: ClassificationGridSpec, root: Path, papermill: bool) -> Iterator[Phase]:
     log.info("grid %s: %s", spec.name, run_counts(spec))
     jobs = [(tag, v, d) for tag, v in variants(spec) for d in v.datasets]
-    yield Phase("ground truth", [gt_cell(v, tag, d, root, papermill) for tag, v, d in jobs])
+    yield Phase("ground truth", [c for tag, v, d in jobs for c in gt_cells(v, tag, d, root, papermill)])
     cells, blocked = [], []
     for tag, v, d in jobs:  # built after the ground truth ran: the ladder order is measured
-        cell, b = transfer_cell(v, tag, d, root, papermill)
+        made, b = transfer_cells(v, tag, d, root, papermill)
         blocked += b
-        cells += [cell] if cell else []
+        cells += made
     yield Phase("weak to strong", cells, blocked)
 
 

@@ -1,5 +1,6 @@
 """The plan of a classification grid: one row per run, with the strategy it takes on the
-declared hardware and its peak memory per device (nothing is run or read)."""
+declared hardware, its peak memory per device and host RAM, and the job (cell) that runs
+it (nothing is run or read)."""
 
 from __future__ import annotations
 
@@ -8,50 +9,48 @@ from pathlib import Path
 from .. import zoo
 from ..grid.plan import PlanRow
 from ..grid.spec import variants
-from ..scale import memory
 from ..scale.resources import Resources
-from .config import ClassificationGridSpec, dataset_stem
-from .grid import base_config, declared_pairs, methods
+from . import sizing
+from .config import ClassificationConfig, ClassificationGridSpec, dataset_stem
+from .grid import base_config, declared_pairs, gt_jobs, methods, transfer_jobs
+
+
+def _row(cfg: ClassificationConfig, res: Resources, run: str, job: str) -> PlanRow:
+    est = sizing.estimate(cfg, res)
+    if zoo.modality(cfg.model) == "image":
+        return PlanRow(run, cfg.model, "probe on image features", est, job)
+    spec = zoo.get_spec(cfg.model)
+    gated = spec.hub_id if spec.gated and zoo.resolve_source(spec, cfg.source) == "hub" else ""
+    return PlanRow(
+        run,
+        f"{Path(cfg.model).name} ({spec.params_m:g}M)",
+        f"{cfg.mode} n_train={cfg.n_train} bs={cfg.batch_size} len={cfg.max_length} {cfg.dtype}",
+        est,
+        job,
+        gated or "",
+    )
 
 
 def plan_rows(spec: ClassificationGridSpec) -> list[PlanRow]:
-    """One row per run (ground truth, then transfer over the declared ladder's pairs):
-    how it uses the declared hardware and its peak memory per device."""
+    """One row per run (ground truth, then transfer over the declared ladder's pairs), each
+    naming the cell whose job runs it: the grid's own split by job size (`sizing`)."""
     res = Resources(**spec.resources)
     rows = []
     for tag, v in variants(spec):
         for d in v.datasets:
-            runs_ = [(m, None, {"loss": "xent"}) for m in v.models] + [
-                (s, w, method) for w, s in declared_pairs(v) for method in methods(v)
-            ]
-            for model, weak, method in runs_:
-                loss = method.get("loss", "xent")
-                for seed in v.seeds:
-                    cfg = base_config(v, d, model, seed, weak_model=weak, **method)
-                    if zoo.modality(model) == "image":  # a small CNN's features: no GPU memory question
-                        strategy = "one GPU (features)" if res.gpus else "CPU"
-                        est = memory.Estimate(strategy, 0.1, 1)
-                        rows.append(
-                            PlanRow(
-                                f"{dataset_stem(d)}{tag} {model} s{seed}",
-                                model,
-                                "probe on image features",
-                                est,
-                            )
-                        )
-                        continue
-                    spec_m = zoo.get_spec(model)
-                    if cfg.mode == "probe":
-                        est = memory.features(spec_m, res, cfg.dtype, cfg.device_map)
-                    else:
-                        est = memory.train_run(spec_m, res, cfg.mode, cfg)
-                    who = model if weak is None else f"{Path(weak).name} -> {Path(model).name} {loss}"
-                    rows.append(
-                        PlanRow(
-                            f"{dataset_stem(d)}{tag} {'gt' if weak is None else 'transfer'} {Path(who).name if weak is None else who} s{seed}",
-                            f"{Path(model).name} ({spec_m.params_m:g}M)",
-                            f"{cfg.mode} n_train={cfg.n_train} bs={cfg.batch_size} len={cfg.max_length} {cfg.dtype}",
-                            est,
-                        )
-                    )
+            stem = dataset_stem(d)
+            for job, models in gt_jobs(v, d):
+                for model in models:
+                    for seed in v.seeds:
+                        cfg = base_config(v, d, model, seed)
+                        run = f"{stem}{tag} gt {Path(model).name} s{seed}"
+                        rows.append(_row(cfg, res, run, f"{stem}__gt{job.suffix}{tag}"))
+            for job, todo in transfer_jobs(v, d, [list(p) for p in declared_pairs(v)]):
+                for weak, strong in todo:
+                    for method in methods(v):
+                        for seed in v.seeds:
+                            cfg = base_config(v, d, strong, seed, weak_model=weak, **method)
+                            who = f"{Path(weak).name} -> {Path(strong).name} {method.get('loss', 'xent')}"
+                            run = f"{stem}{tag} transfer {who} s{seed}"
+                            rows.append(_row(cfg, res, run, f"{stem}__transfer{job.suffix}{tag}"))
     return rows

@@ -20,6 +20,7 @@ replay        stage-I selection on saved generations, no model (`w2s replay`)
 experiment    folders and splits of one experiment (its identity is the config's)     (no torch)
 grid          a grid's rules and cells: experiments over sweeps x pairs x seeds
 plan          its plan rows                 flow   the flow as the grid engine runs it
+sizing        each stage's estimate; an experiment's job asks for its largest stage's GPUs
 grid_report   the grid's table over every experiment, with intervals                (no torch)
 notebooks     the notebooks' parameter specs
 """

@@ -23,10 +23,12 @@ from ..core.notebooks import notebook_metrics, run_notebook
 from ..grid.cells import Cell, run_local
 from ..grid.flow import Phase
 from ..grid.spec import SpecError, variants
+from ..scale.resources import Resources
 from .config import ReasoningConfig, ReasoningGridSpec
 from .data import MATH_DATASETS, SPLIT_FILES, read_math_file
 from .experiment import experiment_dir
 from .notebooks import NOTEBOOKS, PLOT
+from .sizing import job_resources
 
 
 def check_spec(spec: ReasoningGridSpec, where: str, check_data: bool) -> None:
@@ -127,9 +129,10 @@ def phases(spec: ReasoningGridSpec, root: Path, papermill: bool) -> Iterator[Pha
             "experiments", [c for cfg in configs(spec) for c in experiment_cells(cfg, root, papermill)]
         )
         return
-    cells = []
+    cells, res = [], Resources(**spec.resources)
     for cfg in configs(spec):
         chain = experiment_cells(cfg, root, papermill)
         key = experiment_dir(root, cfg).name
-        cells.append(Cell(key, functools.partial(run_chain, chain), (), chain[-1].is_done))
+        job = job_resources(cfg, res)  # the largest stage's GPUs
+        cells.append(Cell(key, functools.partial(run_chain, chain), (), chain[-1].is_done, job))
     yield Phase("experiments", cells)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.configs import coerce, param
 
@@ -27,3 +27,17 @@ class Resources:
     def describe(self) -> str:
         gpu = f"{self.gpus}x{self.gpu_memory_gb:g}GB GPU" if self.gpus else "no GPU"
         return f"{gpu}, {self.cpus} CPU, {self.memory_gb:g}GB RAM, {self.timeout_min} min"
+
+    def share(self, gpus: int) -> Resources:
+        """A job of `gpus` of the node's GPUs with that share of its CPUs and host RAM (a
+        gpt2 run on one of eight GPUs asks Slurm for an eighth of the node)."""
+        if not self.gpus or gpus >= self.gpus:
+            return replace(self)
+        frac = gpus / self.gpus
+        return replace(
+            self, gpus=gpus, cpus=max(1, self.cpus * gpus // self.gpus), memory_gb=self.memory_gb * frac
+        )
+
+    def overrides(self, job: Resources) -> dict:
+        """The fields of `job` that differ from these: what a cell's job overrides."""
+        return {k: v for k, v in vars(job).items() if v != getattr(self, k)}

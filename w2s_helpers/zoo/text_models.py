@@ -1,7 +1,7 @@
 """The text models: short names for hub ids, offline index packages and tiny random models.
 
 A registry name is a shortcut that adds defaults (pooling, probe layer, learning rate,
-revision, remote code). The one registry of every model (text and image) is `registry`.
+revision). The one registry of every model (text and image) is `registry`.
 """
 
 from __future__ import annotations
@@ -9,6 +9,20 @@ from __future__ import annotations
 from .packages import PackagedFile
 from .spec import ModelSpec, _gguf
 from .tiny import TINY_SPECS
+
+
+def _llama(hidden: int, layers: int, heads: int, kv_heads: int, intermediate: int, vocab: int) -> dict:
+    return dict(
+        model_type="llama",
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        num_key_value_heads=kv_heads,
+        intermediate_size=intermediate,
+        vocab_size=vocab,
+        tie_word_embeddings=False,
+    )
+
 
 TEXT_SPECS = [
     # --- offline default: weights ship inside index packages -------------------------
@@ -91,142 +105,128 @@ TEXT_SPECS = [
         pooling="last",
     ),
     # --- the paper's ladder, hub only (GPU users) ---------------------------------------
-    ModelSpec(
-        "gpt2", "causal-lm", 124, hub_id="gpt2", pooling="last", probe_layer=1.0, hidden=768, layers=12
+    # arch: each hub config's sizing fields; params_m: the exact count of that config built
+    # on the meta device (tests/zoo/test_native_archs.py checks both)
+    *(
+        ModelSpec(
+            name,
+            "causal-lm",
+            params_m,
+            hub_id=name,
+            pooling="last",
+            probe_layer=1.0,
+            lr=lr,
+            arch=dict(model_type="gpt2", n_embd=h, n_layer=n, n_head=a, n_positions=1024, vocab_size=50257),
+        )
+        for name, params_m, h, n, a, lr in (
+            ("gpt2", 124, 768, 12, 12, 5e-5),
+            ("gpt2-medium", 355, 1024, 24, 16, 5e-5),
+            ("gpt2-large", 774, 1280, 36, 20, 1e-5),
+            ("gpt2-xl", 1558, 1600, 48, 25, 1e-5),
+        )
     ),
-    ModelSpec(
-        "gpt2-medium",
-        "causal-lm",
-        355,
-        hub_id="gpt2-medium",
-        pooling="last",
-        probe_layer=1.0,
-        hidden=1024,
-        layers=24,
+    # the Qwen2.5 base family (native qwen2: biases on q/k/v, tied embeddings up to 3B).
+    # "-base" because `qwen2.5-0.5b` is the offline Coder-Instruct default above
+    *(
+        ModelSpec(
+            f"qwen2.5-{size}-base",
+            "causal-lm",
+            params_m,
+            hub_id=f"Qwen/Qwen2.5-{size.upper()}",
+            pooling="last",
+            probe_layer=1.0,
+            lr=1e-5,
+            arch=dict(
+                model_type="qwen2",
+                hidden_size=h,
+                num_hidden_layers=n,
+                num_attention_heads=a,
+                num_key_value_heads=kv,
+                intermediate_size=i,
+                vocab_size=vocab,
+                tie_word_embeddings=tied,
+            ),
+        )
+        for size, params_m, h, n, a, kv, i, vocab, tied in (
+            ("0.5b", 494, 896, 24, 14, 2, 4864, 151936, True),
+            ("1.5b", 1544, 1536, 28, 12, 2, 8960, 151936, True),
+            ("3b", 3086, 2048, 36, 16, 2, 11008, 151936, True),
+            ("7b", 7616, 3584, 28, 28, 4, 18944, 152064, False),
+            ("14b", 14770, 5120, 48, 40, 8, 13824, 152064, False),
+        )
     ),
-    ModelSpec(
-        "gpt2-large",
-        "causal-lm",
-        774,
-        hub_id="gpt2-large",
-        pooling="last",
-        probe_layer=1.0,
-        lr=1e-5,
-        hidden=1280,
-        layers=36,
-    ),
-    ModelSpec(
-        "gpt2-xl",
-        "causal-lm",
-        1558,
-        hub_id="gpt2-xl",
-        pooling="last",
-        probe_layer=1.0,
-        lr=1e-5,
-        hidden=1600,
-        layers=48,
-    ),
-    ModelSpec(
-        "qwen-1.8b",
-        "causal-lm",
-        1800,
-        hub_id="Qwen/Qwen-1_8B",
-        pooling="last",
-        probe_layer=1.0,
-        hidden=2048,
-        layers=24,
-        lr=1e-5,
-        trust_remote_code=True,
-    ),
-    ModelSpec(
-        "qwen-7b",
-        "causal-lm",
-        7000,
-        hub_id="Qwen/Qwen-7B",
-        pooling="last",
-        probe_layer=1.0,
-        hidden=4096,
-        layers=32,
-        lr=1e-5,
-        trust_remote_code=True,
-    ),
-    ModelSpec(
-        "qwen-14b",
-        "causal-lm",
-        14000,
-        hub_id="Qwen/Qwen-14B",
-        pooling="last",
-        probe_layer=1.0,
-        hidden=5120,
-        layers=40,
-        lr=1e-5,
-        trust_remote_code=True,
-    ),
-    # reasoning line (Yang et al.), hub only
+    # reasoning line (Yang et al.), hub only; every one is gated (a licence to accept)
     ModelSpec(
         "llama2-7b",
         "causal-lm",
-        7000,
+        6738,
         hub_id="meta-llama/Llama-2-7b-hf",
         pooling="last",
         lr=1e-5,
-        hidden=4096,
-        layers=32,
+        gated=True,
+        arch=_llama(4096, 32, 32, 32, 11008, 32000),
     ),
     ModelSpec(
         "llama2-70b",
         "causal-lm",
-        70000,
+        68977,
         hub_id="meta-llama/Llama-2-70b-hf",
         pooling="last",
         lr=1e-5,
-        hidden=8192,
-        layers=80,
-        kv_frac=0.125,
+        gated=True,
+        arch=_llama(8192, 80, 64, 8, 28672, 32000),
     ),
     ModelSpec(
         "mistral-7b",
         "causal-lm",
-        7000,
+        7242,
         hub_id="mistralai/Mistral-7B-v0.1",
         pooling="last",
         lr=1e-5,
-        hidden=4096,
-        layers=32,
-        kv_frac=0.25,
+        gated=True,
+        arch={**_llama(4096, 32, 32, 8, 14336, 32000), "model_type": "mistral"},
     ),
     ModelSpec(
         "gemma-2b",
         "causal-lm",
-        2000,
+        2506,
         hub_id="google/gemma-2b",
         pooling="last",
         lr=1e-5,
-        hidden=2048,
-        layers=18,
+        gated=True,
+        # multi-query (one KV head of 8) with 256-wide heads: q is 2048 wide, k and v 256 each
+        arch=dict(
+            model_type="gemma",
+            hidden_size=2048,
+            num_hidden_layers=18,
+            num_attention_heads=8,
+            num_key_value_heads=1,
+            head_dim=256,
+            intermediate_size=16384,
+            vocab_size=256000,
+            tie_word_embeddings=True,
+        ),
     ),
     # OlympicArena (the reasoning paper): an instruct weak model used as is, a 70B base strong model
     ModelSpec(
         "llama3-8b-instruct",
         "causal-lm",
-        8000,
+        8030,
         hub_id="meta-llama/Meta-Llama-3-8B-Instruct",
         pooling="last",
-        hidden=4096,
-        layers=32,
-        kv_frac=0.25,
         lr=1e-5,
+        gated=True,
+        arch=_llama(4096, 32, 32, 8, 14336, 128256),
     ),
     ModelSpec(
         "llama3-70b",
         "causal-lm",
-        70000,
+        70554,
         hub_id="meta-llama/Meta-Llama-3-70B",
         pooling="last",
         lr=1e-5,
-        hidden=8192,
-        layers=80,
-        kv_frac=0.125,
+        gated=True,
+        arch=_llama(8192, 80, 64, 8, 28672, 128256),
     ),
     *TINY_SPECS,
 ]
