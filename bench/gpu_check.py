@@ -80,12 +80,15 @@ def _trainer(model, mode: str, steps: int, batch: int, seq: int, dtype: str, out
     return Trainer(model=model, args=args, train_dataset=ds, data_collator=default_data_collator)
 
 
-def train(folder: Path, mode: str, steps: int, batch: int, seq: int, dtype: str, peak: float) -> dict:
+def train(
+    folder: Path, arch: dict, mode: str, steps: int, batch: int, seq: int, dtype: str, peak: float
+) -> dict:
     from peft import LoraConfig, get_peft_model
 
     from w2s_helpers import zoo
     from w2s_helpers.scale import memory
     from w2s_helpers.scale.resources import Resources
+    from w2s_helpers.zoo.spec import ModelSpec
 
     precision = training_precision(mode, dtype)
     model = zoo.load_causal_lm(str(folder), dtype=precision.weights)
@@ -114,9 +117,9 @@ def train(folder: Path, mode: str, steps: int, batch: int, seq: int, dtype: str,
     seconds = marks[warmup + steps] - marks[warmup]
     tokens = steps * batch * seq
     flops = (6 if mode == "full" else 4) * params * tokens  # LoRA: no weight-gradient matmuls
-    spec = zoo.get_spec(str(folder))
-    res = Resources(gpus=1 if cuda else 0, gpu_memory_gb=140.0)
-    est = memory.train(spec, res, mode, dtype=dtype, batch_size=batch, seq=seq)
+    spec = ModelSpec("random-llama", "causal-lm", params / 1e6, arch=arch)
+    res = Resources(gpus=1 if cuda else 0, gpu_memory_gb=140.0, memory_gb=128.0)
+    est = memory.train(spec, res, mode, dtype, batch, seq, lora_r=8, causal_lm=True)
     peak_gb = torch.cuda.max_memory_allocated() / 1e9 if cuda else None
     return {
         "check": "train",
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
         folder = random_checkpoint(arch, Path(tmp) / "llama")
         for mode in ("full", "lora"):
             if "train" not in skip:
-                emit(train(folder, mode, a.steps if not a.cpu else 2, batch, seq, dtype, a.peak_tflops))
+                emit(train(folder, arch, mode, a.steps if not a.cpu else 2, batch, seq, dtype, a.peak_tflops))
         if "fsdp" not in skip:
             emit(fsdp(folder, 4 if not a.cpu else 2, batch, seq, dtype))
         if "lora_merge" not in skip:

@@ -127,7 +127,6 @@ def test_qlora_is_placed_per_rank_under_ddp_and_refused_under_fsdp(monkeypatch):
     with pytest.raises(ConfigError, match="load_in_4bit with distributed: fsdp"):
         ReasoningConfig(load_in_4bit=True, distributed="fsdp", num_processes=8)
     ClassificationConfig(mode="lora", load_in_4bit=True, distributed="ddp", num_processes=8)
-    pytest.importorskip("bitsandbytes", reason="BitsAndBytesConfig needs bitsandbytes")
     monkeypatch.setenv("WORLD_SIZE", "8")
     monkeypatch.setenv("LOCAL_RANK", "3")
     kw = zoo.load_kwargs("tiny-random-llama", load_in_4bit=True)

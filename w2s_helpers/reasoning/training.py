@@ -51,12 +51,14 @@ def _lora(p: TrainParams, model):
             target_modules="all-linear",
             task_type="CAUSAL_LM",
         )
+    from transformers.pytorch_utils import Conv1D  # gpt2's linear layers (what peft's all-linear covers)
+
     head = model.get_output_embeddings()
     linear = sorted(
         {
             n.rsplit(".", 1)[-1]
             for n, m in model.named_modules()
-            if isinstance(m, torch.nn.Linear) and m is not head
+            if isinstance(m, torch.nn.Linear | Conv1D) and m is not head
         }
     )
     return LoraConfig(
