@@ -57,7 +57,7 @@ def test_user_file_is_a_dataset(tmp_path):
     assert sorted(dd["train"]["text"]) == ["awful", "great"]
     assert sorted(zip(dd["test"]["text"], dd["test"]["label"])) == [("bad", 0), ("fine", 1)]
     p.write_text("sentence,is_good\ngreat,maybe\n")
-    with pytest.raises(DataError, match=r"mine\.csv: line 1: field 'is_good' = 'maybe'; expected a boolean"):
+    with pytest.raises(DataError, match=r"mine\.csv: line 2: field 'is_good' = 'maybe'; expected a boolean"):
         tasks.load_task(str(p), text_column="sentence", label_column="is_good")
     j = tmp_path / "mine.jsonl"
     j.write_text('{"text": "a", "label": 1}\n{"txt": "b", "label": 0}\n')

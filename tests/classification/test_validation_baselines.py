@@ -9,6 +9,7 @@ import torch
 
 from w2s_helpers.classification import baselines, probe, stages
 from w2s_helpers.classification.config import ClassificationConfig
+from w2s_helpers.classification.data import usable_examples
 from w2s_helpers.classification.features import feature_key
 from w2s_helpers.classification.losses import get_loss
 
@@ -113,7 +114,9 @@ def repeated_file(tmp_path):
 
 @pytest.mark.zoo
 def test_repeated_texts_do_not_shift_weak_labels(repeated_file, tmp_path):
-    base = dict(dataset=str(repeated_file), epochs=1.0, val_frac=0.2, balanced=False)
+    train, test, _, _ = usable_examples(str(repeated_file), balanced=False)
+    counts = dict(n_train=len(train), n_test=len(test))  # every text: asking more is refused
+    base = dict(dataset=str(repeated_file), epochs=1.0, val_frac=0.2, balanced=False, **counts)
     weak = ClassificationConfig(model="tiny-random-bert", **base)
     data = stages.load_data(weak)
     ids = [*data.train1["id"], *data.val1["id"], *data.train2["id"], *data.val2["id"], *data.test["id"]]

@@ -149,6 +149,7 @@ def test_relative_paths_resolve_against_the_spec_folder(tmp_path, monkeypatch):
     spec_path = tmp_path / "specs" / "g.yaml"
     spec_path.write_text(
         "datasets: [data/mine.jsonl]\nmodels: [tiny-random-bert, tiny-random-llama]\nseeds: [0]\n"
+        "base: {n_train: 20, n_test: 4}\n"  # what 40 rows give: the data check refuses more
     )
     monkeypatch.chdir(tmp_path)  # not the spec's folder
     spec = flow.load_spec(spec_path)

@@ -27,7 +27,7 @@ from ..grid.spec import SpecError, variants
 from ..scale.resources import Resources
 from . import sizing
 from .config import LOSS_NAMES, RUN_FIELDS, ClassificationConfig, ClassificationGridSpec, dataset_stem
-from .data import check_dataset, is_file_dataset, task_examples
+from .data import IMAGE_TASKS, check_counts, check_dataset, is_file_dataset, modality, usable_examples
 from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,42 @@ def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> No
         raise SpecError(f"{where}: base/sweep: {e}") from None
     if check_data:
         for d in spec.datasets:
-            if is_file_dataset(d):
-                try:  # reads and checks every row: missing file, bad row, missing column, non-binary label
-                    task_examples(d, text_column=cfg.text_column, label_column=cfg.label_column)
-                except DataError as e:
-                    raise SpecError(f"{where}: datasets: {e}") from None
+            try:
+                check_data_counts(spec, d)
+            except DataError as e:
+                raise SpecError(f"{where}: datasets: {e}") from None
+            except ConfigError as e:  # a setting that fits datasets[0] and not this one
+                raise SpecError(f"{where}: base/sweep: {e}") from None
+
+
+def _data_settings(spec: ClassificationGridSpec, dataset: str) -> set[tuple]:
+    """The distinct data settings the grid's runs on `dataset` load with (sweeps and methods)."""
+    out = set()
+    for _, v in variants(spec):
+        gt = base_config(v, dataset, spec.models[0], spec.seeds[0])
+        tr = [
+            base_config(v, dataset, spec.models[-1], spec.seeds[0], weak_model=spec.models[0], **m)
+            for m in methods(v)
+        ]
+        for c in (gt, *tr):
+            out.add((c.n_train, c.n_test, c.balanced, c.text_column, c.label_column, c.pos_frac))
+    return out
+
+
+def check_data_counts(spec: ClassificationGridSpec, dataset: str) -> None:
+    """A user's file or image folder, read and checked as each run will load it, before
+    any run starts (DataError): every row or image, both labels, enough for n_train / n_test."""
+    if is_file_dataset(dataset):
+        settings = sorted(_data_settings(spec, dataset), key=str)
+        for rules in {s[2:] for s in settings}:  # the file is read once per rule set, not per count
+            balanced, text_column, label_column, pos_frac = rules
+            train, test, _, rows = usable_examples(dataset, "auto", 0, *rules)
+            for n_train, n_test, *_ in (s for s in settings if s[2:] == rules):
+                check_counts(dataset, train, test, n_train, n_test, rows, balanced, pos_frac)
+    elif modality(dataset) == "image" and dataset not in IMAGE_TASKS:  # a folder of class folders
+        from .images import check_image_counts
+
+        check_image_counts(dataset, max(s[1] for s in _data_settings(spec, dataset)))
 
 
 def _mean_gt_acc(spec: ClassificationGridSpec, dataset: str, model: str, root: Path) -> float | None:

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from .. import zoo
+from ..core.fileio import DataError
 from ..vision import cifar10, image_features, image_folder, image_logits, split
 from ..vision.data import ImageSet, is_test_id
 
@@ -24,13 +25,26 @@ def content_identity(name: str) -> str:
     return image_task(name).identity
 
 
+def check_image_counts(name: str, n_test: int, images: ImageSet | None = None) -> None:
+    """DataError unless the fixed test split (images whose id hash falls under 20%) holds
+    `n_test` images; every image is read and checked on the way (`vision.image_folder`)."""
+    images = images if images is not None else image_task(name)
+    in_test = sum(is_test_id(i) for i in images.ids)
+    if n_test > in_test:
+        raise DataError(
+            f"{name}: {len(images)} images give {in_test} test images (the fixed 20% test split); "
+            f"the config asks n_test={n_test}"
+        )
+
+
 def load_image_task(name: str, n_train: int, n_test: int, seed: int):
     """(DatasetDict train/test of id, text, label, soft_label, the pool ImageSet train + test).
     The test split is fixed by image hash; `seed` picks and orders the training pool."""
     from datasets import Dataset, DatasetDict
 
     images = image_task(name)
-    n_train = min(n_train, sum(not is_test_id(i) for i in images.ids))
+    check_image_counts(name, n_test, images)
+    n_train = min(n_train, sum(not is_test_id(i) for i in images.ids))  # a small folder trains on all it has
     train, test = split(images, seed=seed, n_train=n_train, n_test=n_test)
     k = len(images.classes)
 

@@ -168,10 +168,10 @@ def run(cfg: ClassificationConfig, root: str | Path | None = None, force: bool =
         if (done := runs.completed(path)) is None:
             raise RuntimeError(f"{path}: the launched run ended without a result")
         return done
+    t0 = time.time()
+    data = load_data(cfg)  # bad data (a row, a label, too few rows) refuses before the run folder exists
     if is_main():
         runs.start(path, cfg.to_dict())
-    t0 = time.time()
-    data = load_data(cfg)
     feats = features_for(cfg, data) if cfg.mode == "probe" and cfg.head == "probe" else None
     record: dict = {
         "run_id": cfg.run_id(),

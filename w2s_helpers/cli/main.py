@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..core.notebooks import run_notebook
-from ..core.paths import REPO_ROOT, results_dir
+from ..core.paths import DATA_SUFFIXES, REPO_ROOT, results_dir
 
 log = logging.getLogger("w2s")
 
@@ -159,9 +159,24 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+PATH_ARGS = ("spec", "out", "split", "weak_rows", "strong_rows")  # every subcommand's path arguments
+
+
+def from_shell_cwd(args: argparse.Namespace) -> argparse.Namespace:
+    """Paths given on the command line, taken from the shell's working directory (the
+    notebooks run in notebooks/, where a relative path would mean another folder)."""
+    for name in PATH_ARGS:
+        if isinstance(value := getattr(args, name, None), Path):
+            setattr(args, name, value.expanduser().resolve())
+    dataset = getattr(args, "dataset", None)
+    if isinstance(dataset, str) and Path(dataset).suffix.lower() in DATA_SUFFIXES:
+        args.dataset = str(Path(dataset).expanduser().resolve())
+    return args
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    args = from_shell_cwd(parser().parse_args(argv))
     from ..grid.cells import GridFailed
 
     try:

@@ -55,7 +55,8 @@ def run_grid(
     """Run (or resume) the grid; returns its results folder. Raises GridFailed, after
     writing the report over what finished, when some cell failed."""
     check_executor(spec.executor)
-    root = Path(root) if root else results_dir() / spec.name
+    # absolute: the notebooks run in notebooks/, where a relative root would be another folder
+    root = Path(root).expanduser().resolve() if root else results_dir() / spec.name
     root.mkdir(parents=True, exist_ok=True)
     write_json(root / "grid.json", dataclasses.asdict(spec))
     if spec.tracking != "none":  # every trainer logs to the same place as the grid

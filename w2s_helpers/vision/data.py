@@ -90,7 +90,7 @@ def split(
     order = pool[np.random.default_rng(seed).permutation(len(pool))]
     for what, want, have in (("n_train", n_train, len(order)), ("n_test", n_test, len(test_idx))):
         if want is not None and want > have:
-            raise ValueError(f"{images.name}: {what}={want} but only {have} images are available")
+            raise DataError(f"{images.name}: {what}={want} but only {have} images are available")
     return (
         images.subset(order[:n_train], f"{images.name}:train"),
         images.subset(test_idx[:n_test], f"{images.name}:test"),

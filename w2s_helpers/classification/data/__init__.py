@@ -19,7 +19,9 @@ from .registry import (
     TASKS,
     TaskSpec,
     UnknownTaskError,
+    check_counts,
     check_dataset,
+    check_file_dataset,
     data_identity,
     describe,
     is_file_dataset,
@@ -27,6 +29,7 @@ from .registry import (
     modality,
     resolve_source,
     task_examples,
+    usable_examples,
 )
 
 __all__ = [
@@ -37,7 +40,9 @@ __all__ = [
     "TaskSpec",
     "UnknownTaskError",
     "balance",
+    "check_counts",
     "check_dataset",
+    "check_file_dataset",
     "data_identity",
     "describe",
     "example_id",
@@ -47,5 +52,6 @@ __all__ = [
     "resolve_source",
     "split_halves",
     "task_examples",
+    "usable_examples",
     "with_soft_labels",
 ]

@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 from typing import Literal
 
-from ...core.fileio import require_file
+from ...core.fileio import DataError, require_file
 from ...core.hashing import file_sha256
 from ...core.paths import DATA_SUFFIXES
 from .examples import Example, at_rate, balance, dedup, take, with_soft_labels
@@ -202,6 +202,69 @@ def disjoint(train: list[Example], test: list[Example]) -> tuple[list[Example], 
     return [e for e in train if e["id"] not in in_test], test
 
 
+def usable_examples(
+    name: str,
+    source: str = "auto",
+    seed: int = 0,
+    balanced: bool = True,
+    text_column: str = "text",
+    label_column: str = "label",
+    pos_frac: float | None = None,
+) -> tuple[list[Example], list[Example], str, int]:
+    """(train, test, source, distinct rows) after the split, balancing and `pos_frac` rules:
+    every example `load_task` can draw from (the seed picks which, never how many)."""
+    train, test, used = task_examples(name, source, seed, text_column, label_column)
+    rows = len(train) + len(test)
+    if balanced:
+        train, test = balance(train, seed), balance(test, 0)
+    if pos_frac is not None:
+        train, test = at_rate(train, pos_frac, seed), at_rate(test, pos_frac, 0)
+    return train, test, used, rows
+
+
+def check_counts(
+    name: str,
+    train: list[Example],
+    test: list[Example],
+    n_train: int | None,
+    n_test: int | None,
+    rows: int,
+    balanced: bool = True,
+    pos_frac: float | None = None,
+) -> None:
+    """DataError unless `n_train` / `n_test` fit the usable examples of a user's file (a run
+    on fewer than asked would report on a test set of a handful)."""
+    if (n_train or 0) > len(train) or (n_test or 0) > len(test):
+        rules = ["the train/test split", *["balanced classes"] * balanced]
+        rules += [f"pos_frac {pos_frac}"] if pos_frac is not None else []
+        raise DataError(
+            f"{name}: {rows} distinct rows give {len(train)} training and {len(test)} test examples "
+            f"(after {', '.join(rules)}); the config asks n_train={n_train}, n_test={n_test}"
+        )
+    for split, rows in (("train", train), ("test", test)):
+        labels = {e["label"] for e in rows}
+        if len(labels) == 1:
+            raise DataError(
+                f"{name}: every one of its {len(rows)} {split} examples has label {labels.pop()}; "
+                "each split needs both labels"
+            )
+
+
+def check_file_dataset(
+    name: str,
+    n_train: int | None,
+    n_test: int | None,
+    balanced: bool = True,
+    text_column: str = "text",
+    label_column: str = "label",
+    pos_frac: float | None = None,
+) -> None:
+    """Read and check a user's file as `load_task` will use it: every row (DataError naming
+    the line and field), both labels, and enough rows for `n_train` / `n_test`."""
+    train, test, _, rows = usable_examples(name, "auto", 0, balanced, text_column, label_column, pos_frac)
+    check_counts(name, train, test, n_train, n_test, rows, balanced, pos_frac)
+
+
 def load_task(
     name: str,
     n_train: int | None = None,
@@ -221,11 +284,11 @@ def load_task(
     """
     from datasets import Dataset, DatasetDict
 
-    train, test, used = task_examples(name, source, seed, text_column, label_column)
-    if balanced:
-        train, test = balance(train, seed), balance(test, 0)
-    if pos_frac is not None:
-        train, test = at_rate(train, pos_frac, seed), at_rate(test, pos_frac, 0)
+    train, test, used, rows = usable_examples(
+        name, source, seed, balanced, text_column, label_column, pos_frac
+    )
+    if used == "file":
+        check_counts(name, train, test, n_train, n_test, rows, balanced, pos_frac)
     train, test = take(train, n_train, seed), take(test, n_test, 0)
     if n_train is not None and len(train) < n_train:
         log.warning("%s: asked for %d training examples, only %d exist", name, n_train, len(train))
