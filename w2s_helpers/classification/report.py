@@ -177,7 +177,10 @@ def _reference_median(rows: pd.DataFrame, metric: str, n_boot: int, boot_seed: i
     # a fresh generator per group: groups with as many seeds draw the same resamples, so
     # two methods over the same seeds are compared on the same draws
     draws = np.random.default_rng(boot_seed).integers(0, len(seeds), size=(n_boot, len(seeds)))
-    boot = np.array([estimate(np.bincount(d, minlength=len(seeds)))[0] for d in draws])
+    counts = np.stack([np.bincount(d, minlength=len(seeds)) for d in draws])
+    # few seeds give few distinct resamples (10 for 3 seeds): estimate each once
+    distinct_counts, which = np.unique(counts, axis=0, return_inverse=True)
+    boot = np.array([estimate(c)[0] for c in distinct_counts])[which.ravel()]
     boot = boot[~np.isnan(boot)]
     lo, hi = np.quantile(boot, [0.025, 0.975]) if len(boot) else (np.nan, np.nan)
     return {"median": point, "lo": float(lo), "hi": float(hi), "rows": kept, "seeds": len(seeds)}
