@@ -1,4 +1,5 @@
-"""transfer_table and median PGR on hand-made run records."""
+"""transfer_table and median PGR (the reference's statistic and the per-seed variant) on
+hand-made run records."""
 
 import math
 
@@ -61,20 +62,109 @@ def test_transfer_table_joins_on_the_ground_truth_run_ids():
     assert t["pgr"].notna().all()
 
 
-def test_median_pgr_over_pairs_then_seeds():
+def test_per_seed_median_pgr_over_pairs_then_seeds():
     summary = median_pgr(transfer_table(RUNS), min_gap=0.15).set_index("method")
     # xent, all 3 pairs: per-seed median of (0.5, 0.75, 0.1) = 0.5; pairs with a gap >= .15: only w->s
-    # the paper's statistic comes first and counts every pair
-    assert summary.loc["xent", "median_pgr"] == pytest.approx(0.5)
+    assert summary.loc["xent", "per_seed_median_pgr"] == pytest.approx(0.5)
     assert summary.loc["xent", "pairs_all"] == 3
     # the gap filter is on validation accuracy (here equal to test accuracy)
-    assert summary.loc["xent", "median_pgr_wide"] == pytest.approx(0.75)
+    assert summary.loc["xent", "per_seed_median_pgr_wide"] == pytest.approx(0.75)
     assert summary.loc["xent", "pairs_wide"] == 1
     # AUROC is accuracy + .1 on every run, so its PGR equals the accuracy PGR
-    assert summary.loc["xent", "median_pgr_auroc"] == pytest.approx(0.5)
+    assert summary.loc["xent", "per_seed_median_pgr_auroc"] == pytest.approx(0.5)
     # logconf: one pair, seeds 1.0 and 0.5 -> mean 0.75, sd 0.354
+    assert summary.loc["logconf", "per_seed_median_pgr"] == pytest.approx(0.75)
+    assert summary.loc["logconf", "per_seed_median_pgr_sd"] == pytest.approx(math.sqrt(0.125))
+    # ground truth equal across seeds: the reference's statistic agrees, over every row
+    assert summary.loc["xent", "median_pgr"] == pytest.approx(0.5)
+    assert summary.loc["xent", "median_pgr_rows"] == 6
     assert summary.loc["logconf", "median_pgr"] == pytest.approx(0.75)
-    assert summary.loc["logconf", "median_pgr_sd"] == pytest.approx(math.sqrt(0.125))
+    assert summary.loc["logconf", "median_pgr_rows"] == 2
+
+
+# ground truth that moves between seeds, so the two estimators differ (means: w .62, m .68,
+# s .82, x .61), a pair whose mean ceiling is below its weak model (w -> x) and a same-model row
+SEEDED = pd.DataFrame(
+    [
+        gt(f"gt-{m}-{s}", m, s, a)
+        for m, accs in (("w", (0.60, 0.64)), ("m", (0.70, 0.66)), ("s", (0.80, 0.84)), ("x", (0.63, 0.59)))
+        for s, a in zip((0, 1), accs)
+    ]
+    + [
+        tr(strong, weak, "xent", s, a)
+        for weak, strong, accs in (
+            ("w", "s", (0.72, 0.80)),
+            ("w", "m", (0.65, 0.66)),
+            ("m", "s", (0.71, 0.82)),
+            ("w", "x", (0.62, 0.62)),
+            ("w", "w", (0.61, 0.61)),
+        )
+        for s, a in zip((0, 1), accs)
+    ]
+)
+
+
+def test_reference_median_pgr_against_seed_mean_ground_truth():
+    """Every row's PGR against the models' seed means; w->x is dropped (mean x .61 <= mean w
+    .62) and so is w->w; one median over the 6 rows left."""
+    summary = median_pgr(transfer_table(SEEDED)).set_index("method")
+    # w->s (.72-.62)/.2 = .5, (.80-.62)/.2 = .9; w->m (.65-.62)/.06 = .5, (.66-.62)/.06 = .6667;
+    # m->s (.71-.68)/.14 = .2143, (.82-.68)/.14 = 1.0 -> median of the middle two (.5 + .6667) / 2
+    assert summary.loc["xent", "median_pgr"] == pytest.approx((0.5 + 0.04 / 0.06) / 2)
+    assert summary.loc["xent", "median_pgr_rows"] == 6
+    assert summary.loc["xent", "seeds"] == 2
+    # AUROC is accuracy + .1 on every run: the same statistic
+    assert summary.loc["xent", "median_pgr_auroc"] == pytest.approx(summary.loc["xent", "median_pgr"])
+    assert summary.loc["xent", "median_pgr_auroc_rows"] == 6
+
+
+def test_reference_filter_drops_a_pair_whose_mean_ceiling_is_not_above_the_weak_model():
+    """w -> x: on seed 0 its ceiling is above w (.63 > .60), so the per-seed variant counts it;
+    on the seed means (.61 <= .62) the reference drops both of its rows."""
+    runs = SEEDED[~SEEDED["run_id"].str.startswith("tr-w-x")]
+    with_x = median_pgr(transfer_table(SEEDED)).set_index("method")
+    without_x = median_pgr(transfer_table(runs)).set_index("method")
+    assert with_x.loc["xent", "median_pgr"] == pytest.approx(without_x.loc["xent", "median_pgr"])
+    assert with_x.loc["xent", "median_pgr_rows"] == without_x.loc["xent", "median_pgr_rows"] == 6
+    assert with_x.loc["xent", "pairs_all"] == 4  # the per-seed variant does count w -> x
+
+
+def test_per_seed_variant_differs_from_the_reference():
+    summary = median_pgr(transfer_table(SEEDED)).set_index("method")
+    # seed 0 (own gt): w->s .6, w->m .5, m->s .1, w->x .6667 -> median .55
+    # seed 1: w->s .8, w->m 1.0, m->s .8889, w->x NaN (.59 < .64) -> median .8889
+    seed0, seed1 = 0.55, 0.16 / 0.18
+    assert summary.loc["xent", "per_seed_median_pgr"] == pytest.approx((seed0 + seed1) / 2)
+    assert summary.loc["xent", "per_seed_median_pgr_sd"] == pytest.approx(abs(seed1 - seed0) / math.sqrt(2))
+
+
+def test_seed_bootstrap_interval_is_seeded_and_holds_the_point_estimate():
+    """Two seeds give three resamples: {0, 0} (median .55: seed 0 alone, w->x kept on its own
+    means), {1, 1} (.8889) and {0, 1} (the point estimate); each of the first two is a quarter
+    of the draws, so the 2.5% and 97.5% quantiles are those."""
+    table = transfer_table(SEEDED)
+    first = median_pgr(table).set_index("method")
+    again = median_pgr(table).set_index("method")
+    cols = ["median_pgr_lo", "median_pgr_hi", "median_pgr_auroc_lo", "median_pgr_auroc_hi"]
+    assert first.loc["xent", cols].tolist() == pytest.approx(again.loc["xent", cols].tolist())
+    lo, point, hi = first.loc["xent", ["median_pgr_lo", "median_pgr", "median_pgr_hi"]]
+    assert lo <= point <= hi
+    assert lo == pytest.approx(0.55)
+    assert hi == pytest.approx(0.16 / 0.18)
+
+
+def test_summary_puts_the_reference_statistic_first():
+    summary = median_pgr(transfer_table(SEEDED))
+    stats = [c for c in summary.columns if c not in ("dataset", "method")]
+    assert stats[:6] == [
+        "median_pgr",
+        "median_pgr_lo",
+        "median_pgr_hi",
+        "median_pgr_rows",
+        "seeds",
+        "per_seed_median_pgr",
+    ]
+    assert stats.index("median_pgr_auroc") < stats.index("per_seed_median_pgr_auroc")
 
 
 def test_gap_filter_reads_validation_not_test():
@@ -84,8 +174,10 @@ def test_gap_filter_reads_validation_not_test():
     runs.loc[runs["run_id"].isin(["gt-m-0", "gt-m-1"]), "val_acc"] = 0.79  # m ~ s on validation
     runs.loc[runs["run_id"].isin(["gt-w-0", "gt-w-1"]), "val_acc"] = 0.795
     summary = median_pgr(transfer_table(runs), min_gap=0.15).set_index("method")
-    assert summary.loc["xent", "pairs_wide"] == 0 or math.isnan(summary.loc["xent", "median_pgr_wide"])
-    assert summary.loc["xent", "median_pgr"] == pytest.approx(0.5)  # test accuracies unchanged
+    assert summary.loc["xent", "pairs_wide"] == 0 or math.isnan(
+        summary.loc["xent", "per_seed_median_pgr_wide"]
+    )
+    assert summary.loc["xent", "per_seed_median_pgr"] == pytest.approx(0.5)  # test accuracies unchanged
 
 
 def test_method_label_names_baselines():

@@ -18,17 +18,20 @@ def _empty(ax, message: str) -> None:
 
 
 def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
-    """Median PGR (the paper's statistic: all pairs) against a swept setting, a line per
-    method, per dataset."""
+    """Median PGR (the reference's statistic, with its 95% seed-bootstrap interval) against a
+    swept setting, a line per method, per dataset."""
     datasets = sorted(summary["dataset"].unique())
     fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
     for ax, d in zip(axes[0], datasets):
         for method, line in summary[summary["dataset"] == d].groupby("method"):
             line = line.sort_values(field)
+            # a percentile interval need not contain its point estimate: clip at 0
+            below = (line["median_pgr"] - line["median_pgr_lo"]).clip(lower=0)
+            above = (line["median_pgr_hi"] - line["median_pgr"]).clip(lower=0)
             ax.errorbar(
                 line[field],
                 line["median_pgr"],
-                yerr=line["median_pgr_sd"],
+                yerr=[below, above],
                 marker="o",
                 capsize=3,
                 label=method,
@@ -39,7 +42,7 @@ def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
             ax.set_xscale("log", base=2)  # doubling sweeps (epochs 1, 2, 4, 8) read evenly
             ax.set_xticks(values, [f"{v:g}" for v in values])
         ax.set_xlabel(field)
-        ax.set_ylabel("median PGR (sd over seeds)")
+        ax.set_ylabel("median PGR (95% seed-bootstrap interval)")
         ax.set_title(d)
         ax.legend()
     fig.tight_layout()
