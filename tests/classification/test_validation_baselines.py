@@ -135,3 +135,16 @@ def test_repeated_texts_do_not_shift_weak_labels(repeated_file, tmp_path):
     stages.run_all([weak, transfer.ground_truth("tiny-random-llama"), transfer], tmp_path)
     soft, val = stages.read_weak_labels(stages.weak_labels_path(tmp_path, transfer), data)
     assert len(soft) == len(data.train2) and len(val) == len(data.val2)
+
+
+def test_max_length_help_says_what_happens_to_longer_rows():
+    import dataclasses
+
+    from w2s_helpers.reasoning.config import TrainParams
+
+    helps = {f.name: f.metadata["help"] for f in dataclasses.fields(ClassificationConfig)}
+    assert "dropped" in helps["max_length"] and "truncated" in helps["max_length"]
+    assert (
+        "prompt is too long"
+        in {f.name: f.metadata["help"] for f in dataclasses.fields(TrainParams)}["max_length"]
+    )
