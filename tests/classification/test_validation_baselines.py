@@ -72,8 +72,21 @@ def test_filter_drops_the_contamination_share_that_disagrees_most():
 def test_topo_filter_drops_a_point_outside_its_class_component():
     x = torch.tensor([[0.0], [0.1], [0.2], [0.3], [5.0], [5.1], [5.2], [0.15]])
     y = torch.tensor([1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])  # row 7 sits in the class-1 cluster
-    keep = baselines.topo_keep(x, y, contamination=0.125, k=2)
+    # k=3: in the one graph over both classes row 7 takes a neighbour slot of rows 0-3
+    keep = baselines.topo_keep(x, y, contamination=0.125, k=3)
     assert 7 not in keep.tolist() and len(keep) == 7
+
+
+def test_topo_filter_builds_one_graph_over_both_classes():
+    """Row 3 (class 1) sits among class 0. Within class 1 alone its 3 nearest are rows 0-2,
+    which point back at it (a per-class graph keeps it); in the one graph over all points
+    its nearest are class 0, so it has no same-class edge left and drops out, budget or not."""
+    x = torch.tensor([[0.0], [0.1], [0.2], [5.05], [5.0], [5.1], [5.2], [4.9], [5.3]])
+    y = torch.tensor([1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    keep = baselines.topo_keep(x, y, contamination=0.0, k=3)
+    assert keep.tolist() == [0, 1, 2, 4, 5, 6, 7, 8]
+    # a lone point of its own class among its nearest: the class 0 cluster keeps every row
+    assert baselines.topo_keep(x[4:], y[4:], contamination=0.0, k=3).tolist() == [0, 1, 2, 3, 4]
 
 
 def test_relabel_changes_labels_but_keeps_every_row():
@@ -125,3 +138,16 @@ def test_repeated_texts_do_not_shift_weak_labels(repeated_file, tmp_path):
     stages.run_all([weak, transfer.ground_truth("tiny-random-llama"), transfer], tmp_path)
     soft, val = stages.read_weak_labels(stages.weak_labels_path(tmp_path, transfer), data)
     assert len(soft) == len(data.train2) and len(val) == len(data.val2)
+
+
+def test_max_length_help_says_what_happens_to_longer_rows():
+    import dataclasses
+
+    from w2s_helpers.reasoning.config import TrainParams
+
+    helps = {f.name: f.metadata["help"] for f in dataclasses.fields(ClassificationConfig)}
+    assert "dropped" in helps["max_length"] and "truncated" in helps["max_length"]
+    assert (
+        "prompt is too long"
+        in {f.name: f.metadata["help"] for f in dataclasses.fields(TrainParams)}["max_length"]
+    )

@@ -76,6 +76,21 @@ def test_math_equivalence(pred, gold, expected):
     assert is_equiv(pred, gold, "math") is expected
 
 
+@pytest.mark.parametrize(
+    "pred, gold, expected",
+    [
+        ("b", "B", True),
+        ("(B)", "b", True),
+        ("\\text{(c)}", "C", True),
+        ("B", "C", False),
+        ("x + Y", "x + y", False),  # only a lone letter is case-blind, never an expression
+        ("ab", "AB", False),
+    ],
+)
+def test_a_lone_letter_matches_in_either_case(pred, gold, expected):
+    assert is_equiv(pred, gold, "math") is expected
+
+
 def test_pathological_expression_does_not_hang():
     t0 = time.time()
     assert not is_equiv("10^{10^{10^{10^{10}}}}", "10^{10^{10^{10^{9}}}}", "math", timeout=1.0)

@@ -20,20 +20,60 @@ from w2s_helpers.reasoning.stages.stage1 import stage1
 from w2s_helpers.reasoning.training import preference, sft
 
 TINY = "tiny-random-llama"
+# Logit slack for a float near-tie: a float32 reduction in another order moves these logits
+# by ~1e-7; a token beaten by more than this was chosen by a wrong computation.
+TIE_TOL = 2e-3
 
 
-def test_hf_backend_greedy_equals_plain_generate():
+def _record_generations(gen: HFGenerator, monkeypatch) -> list[tuple[list[int], list[int]]]:
+    """Wrap the generator's `model.generate` to record, per row, the prompt tokens it ran
+    (padding dropped) and the tokens it chose (up to and including an end token)."""
+    calls, generate, ends = [], gen.model.generate, {gen.tok.eos_token_id, gen.tok.pad_token_id}
+
+    def recording(*, input_ids, attention_mask, **kw):
+        out = generate(input_ids=input_ids, attention_mask=attention_mask, **kw)
+        for ids, mask, row in zip(input_ids, attention_mask, out[:, input_ids.shape[1] :].tolist()):
+            stop = next((i + 1 for i, t in enumerate(row) if t in ends), len(row))
+            calls.append((ids[mask.bool()].tolist(), row[:stop]))
+        return out
+
+    monkeypatch.setattr(gen.model, "generate", recording)
+    return calls
+
+
+def assert_greedy_under_plain_model(model, prompt: list[int], chosen: list[int]) -> float:
+    """Score the batched path's chosen tokens under the plain model, one unpadded sequence
+    with no cache (teacher forcing): each must be within TIE_TOL of that step's best logit.
+    Returns the share of steps decided by a clear margin (top-2 gap above TIE_TOL), where the
+    check leaves one token only."""
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([prompt + chosen])).logits[0, len(prompt) - 1 : -1]
+    best = logits.max(-1).values
+    got = logits[torch.arange(len(chosen)), torch.tensor(chosen)]
+    assert torch.all(got >= best - TIE_TOL), f"a token beaten by {float((best - got).max()):.3g} logits"
+    top2 = logits.topk(2, -1).values
+    return float((top2[:, 0] - top2[:, 1] > TIE_TOL).float().mean())
+
+
+def test_hf_backend_greedy_equals_plain_generate(monkeypatch):
+    """Batched greedy decoding (left padding, positions from the mask) picks, at every step,
+    the plain model's best next token on the unpadded prompt, up to float near-ties: each
+    chosen token is scored under the plain model by teacher forcing, and most steps must be
+    decided by a clear margin, so the check pins the path. Exact text equality is not asked:
+    a near-tie may fall either way with the order of float reductions (another CPU).
+    It fails if padding leaks into attention (a mask of ones) or texts go back to the wrong
+    prompt; this random model's attention is near uniform, so it barely sees positions."""
     prompts = ["Question: 1+1?\nAnswer:", "Question: what is twelve times three?\nAnswer:"]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
+    calls = _record_generations(gen, monkeypatch)
     p = SamplingParams(max_new_tokens=12, temperature=0.0, stop=())
-    batched = gen.generate(prompts, p).texts
-    tok = zoo.load_tokenizer(TINY)
-    model = zoo.load_causal_lm(TINY).eval()
-    for prompt, out in zip(prompts, batched):
-        ids = tok(prompt, return_tensors="pt")
-        with torch.no_grad():
-            ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
-        assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+    texts = gen.generate(prompts, p).texts
+    tok, model = zoo.load_tokenizer(TINY), zoo.load_causal_lm(TINY).eval()
+    assert sorted(prompt for prompt, _ in calls) == sorted(tok(prompts)["input_ids"])
+    for prompt, chosen in calls:
+        i = tok(prompts)["input_ids"].index(prompt)
+        assert texts[i] == [tok.decode(chosen, skip_special_tokens=True).strip()]
+        assert len(chosen) == 12 and assert_greedy_under_plain_model(model, prompt, chosen) > 0.75
 
 
 DEMO = "Question: Tom has 3 apples and buys 2 more. How many apples?\nAnswer: 3 + 2 = 5\n#### 5\n\n" * 3
@@ -44,21 +84,22 @@ QUESTIONS = [
 ]
 
 
-def test_shared_prefix_cache_gives_the_same_greedy_answers():
-    """Few-shot prompts: the demonstrations' keys and values are computed once and reused;
-    the answers equal plain transformers generate on each full prompt."""
+def test_shared_prefix_cache_gives_the_same_greedy_answers(monkeypatch):
+    """Few-shot prompts: the demonstrations' keys and values are computed once and reused.
+    Every token the cached path chooses is the plain model's best on the full prompt (no
+    cache, no padding), up to float near-ties (see `assert_greedy_under_plain_model`); it
+    fails if the cache holds another prefix's keys and values, or padding leaks into attention."""
     prompts = [DEMO + f"Question: {q}\nAnswer:" for q in QUESTIONS]
     gen = HFGenerator(Policy("tiny", TINY), batch_size=2)
-    p = SamplingParams(max_new_tokens=12, stop=())
-    out = gen.generate(prompts, p)
-    cached = out.texts
+    calls = _record_generations(gen, monkeypatch)
+    out = gen.generate(prompts, SamplingParams(max_new_tokens=12, stop=()))
     assert out.stats["shared_prefix_tokens"] >= len(DEMO) - 2  # a character tokenizer: ~1 token per character
     tok, model = zoo.load_tokenizer(TINY), zoo.load_causal_lm(TINY).eval()
-    for prompt, out in zip(prompts, cached):
-        ids = tok(prompt, return_tensors="pt")
-        with torch.no_grad():
-            ref = model.generate(**ids, max_new_tokens=12, do_sample=False, pad_token_id=tok.pad_token_id)
-        assert out == [tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()]
+    assert sorted(prompt for prompt, _ in calls) == sorted(tok(prompts)["input_ids"])
+    for prompt, chosen in calls:
+        i = tok(prompts)["input_ids"].index(prompt)
+        assert out.texts[i] == [tok.decode(chosen, skip_special_tokens=True).strip()]
+        assert len(chosen) == 12 and assert_greedy_under_plain_model(model, prompt, chosen) > 0.75
 
 
 def test_samples_depend_on_question_and_sample_never_on_the_batch():

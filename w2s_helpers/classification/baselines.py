@@ -5,8 +5,10 @@ A probe fitted on the strong model's frozen features against the weak labels eit
 share of examples it disagrees with most are dropped). Probes: kNN (the mean weak label of
 the k nearest neighbours, L2, the point itself included, as the peer), logistic regression
 (L-BFGS, L2 penalty 1e-3, fitted on the training half, no cross-fitting), and the
-topological filter (TopoFilter: the largest strongly connected component of each class in
-the kNN graph, then the points whose label disagrees most with their neighbours in it).
+topological filter (TopoFilter: one kNN graph over all points, as EleutherAI's; the largest
+strongly connected component of each class's edges in it, so a point whose neighbours are
+of the other class drops out; then the points whose label disagrees most with their
+neighbours, of both classes, among those kept).
 Validation labels are changed the same way, with the probe fitted on the training part;
 the test set is never touched.
 """
@@ -49,37 +51,47 @@ def logreg_predict(
         return torch.sigmoid(x.float() @ w + b)
 
 
-def _largest_component(x: torch.Tensor, members: np.ndarray, k: int) -> np.ndarray:
-    """Indices (into x) of the largest strongly connected component of the kNN graph
-    restricted to `members`."""
+def _neighbours(x: torch.Tensor, k: int) -> torch.Tensor:
+    """Each point's k nearest other points (L2), over all the points given."""
+    d = torch.cdist(x.float(), x.float())
+    d.fill_diagonal_(float("inf"))
+    return d.topk(min(k, len(x) - 1), largest=False).indices
+
+
+def _largest_component(nn: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Indices of the largest strongly connected component among `members` in the kNN graph
+    `nn` (built over all points), keeping only its edges between members: a member whose
+    nearest neighbours are of the other class has no edge left and stands alone."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
     if len(members) <= 1:
         return members
-    sub = x[members].float()
-    d = torch.cdist(sub, sub)
-    d.fill_diagonal_(float("inf"))
-    nn = d.topk(min(k, len(members) - 1), largest=False).indices.numpy()
-    rows = np.repeat(np.arange(len(members)), nn.shape[1])
-    graph = csr_matrix((np.ones(rows.size), (rows, nn.ravel())), shape=(len(members), len(members)))
+    inside = np.zeros(len(nn), dtype=bool)
+    inside[members] = True
+    rows = np.repeat(np.arange(len(nn)), nn.shape[1])
+    cols = nn.ravel()
+    edge = inside[rows] & inside[cols]
+    graph = csr_matrix((np.ones(edge.sum()), (rows[edge], cols[edge])), shape=(len(nn), len(nn)))
     _, labels = connected_components(graph, directed=True, connection="strong")
-    return members[labels == np.bincount(labels).argmax()]
+    return members[labels[members] == np.bincount(labels[members]).argmax()]
 
 
 def topo_keep(x: torch.Tensor, y: torch.Tensor, contamination: float, k: int) -> np.ndarray:
-    """TopoFilter: keep each class's largest strongly connected kNN component, then drop
-    the points whose label is farthest from their neighbours' within it, to the budget."""
+    """TopoFilter: one kNN graph over all points (as EleutherAI's w2s); keep each class's
+    largest strongly connected component of that graph's same-class edges, then drop the
+    points whose label is farthest from their neighbours' (of both classes) within the kept
+    points, to the budget."""
     hard = (y > 0.5).numpy()
-    core = np.concatenate([_largest_component(x, np.flatnonzero(hard == c), k) for c in (0, 1)])
+    if len(y) < 2:
+        return np.arange(len(y))
+    nn = _neighbours(x, k).numpy()
+    core = np.concatenate([_largest_component(nn, np.flatnonzero(hard == c)) for c in (0, 1)])
     core.sort()
     budget = max(round(len(y) * contamination) - (len(y) - len(core)), 0)
     if budget == 0 or len(core) < 2:
         return core
-    sub = x[core].float()
-    d = torch.cdist(sub, sub)
-    d.fill_diagonal_(float("inf"))
-    nn = d.topk(min(k, len(core) - 1), largest=False).indices
+    nn = _neighbours(x[core], k)
     disagreement = (y[core] - y[core][nn].mean(1)).abs()
     drop = set(disagreement.topk(budget).indices.tolist())
     return np.array([c for i, c in enumerate(core) if i not in drop])

@@ -78,7 +78,9 @@ class ClassificationConfig(Compute):
     lr: float | None = param(None, "None: 1e-3 for probes, the model's registry lr (5e-5 / 1e-5) otherwise")
     batch_size: int = param(32, "the paper's batch size")
     max_length: int = param(
-        128, "tokens; longer texts are truncated for probe features, dropped when fine-tuning"
+        128,
+        "tokens per text: fine-tuning's training rows that are longer are dropped (as the"
+        " reference); prediction and test rows, and probe features, are truncated",
     )
     layer: float | None = param(
         None,

@@ -69,8 +69,19 @@ def _numeric_equal(pred: str, gold: str) -> bool:
         return False
 
 
+_LONE_LETTER = re.compile(r"\(?([A-Za-z])\)?")
+
+
+def _lone_letter(s: str) -> str | None:
+    """The letter of a multiple-choice answer ("B", "(b)"), lower-cased; None for anything else."""
+    m = _LONE_LETTER.fullmatch(s)
+    return m.group(1).lower() if m else None
+
+
 def is_equiv(pred: str, gold, dataset: str, timeout: float = 2.0) -> bool:
-    """Does the predicted final answer match the gold one? Never raises."""
+    """Does the predicted final answer match the gold one? Never raises. A lone letter (a
+    multiple-choice answer) matches in either case, as the reference's grader; anything
+    longer keeps its case ("x + Y" is not "x + y")."""
     if pred is None or str(pred).strip() == "" or gold is None:
         return False
     try:
@@ -81,6 +92,8 @@ def is_equiv(pred: str, gold, dataset: str, timeout: float = 2.0) -> bool:
 
             return judge(str(pred), gold, timeout=timeout)
         a, b = normalize_math(str(pred)), normalize_math(str(gold))
+        if _lone_letter(a) is not None and _lone_letter(a) == _lone_letter(b):
+            return True
         return bool(a) and (a == b or symbolic_equal(a, b, timeout))
     except Exception as e:  # a checker bug must not end a stage: log it, count it wrong
         log.warning("is_equiv(%r, %r, %s) failed: %s", pred, gold, dataset, e)

@@ -51,7 +51,11 @@ class LoraRecipe:
     experiment's config and by each stage's TrainParams."""
 
     batch_size: int = param(4, "training rows per optimiser step (the global batch, however many GPUs)")
-    max_length: int = param(512, "training tokens per row (prompt + completion); longer rows are dropped")
+    max_length: int = param(
+        512,
+        "training tokens per row (prompt + completion): rows whose prompt is too long (leaves"
+        " under 8 completion tokens) are dropped; trl truncates the completions of the rest",
+    )
     lora_r: int = param(16, "LoRA rank on every linear projection")
     lora_top_frac: float = param(
         1.0, "LoRA on this top share of the blocks (1: all, the reference; less: faster on a CPU)"
