@@ -24,5 +24,5 @@ def test_real_weak_to_strong_generalization(tmp_path):
     runs = report.gather(root)
     gt = report.gt_table(runs).set_index("model")["mean"]
     assert gt.max() - gt.min() > 0.03, gt
-    summary = report.median_pgr(report.transfer_table(runs)).set_index("loss")
+    summary = report.median_pgr(report.transfer_table(runs)).set_index("method")
     assert (summary["median_pgr"] > 0).all(), summary

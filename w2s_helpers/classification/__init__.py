@@ -13,4 +13,5 @@ sizing     what a run needs of the node; the cells' job sizes (1 GPU, or the spe
 flow       the flow as the grid engine runs it: load_spec, validate, run_grid
 notebooks  the notebooks' parameter specs
 records, report, figures   tables and figures from run records (notebook 03; no torch)
+medians    median PGR: the reference's statistic with a seed-bootstrap interval, the per-seed variant
 """
