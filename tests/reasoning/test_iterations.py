@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import TINY_REASONING, write_replay_rows
-from w2s_helpers.reasoning import experiment, selection
+from w2s_helpers.reasoning import experiment, pipeline, selection
 from w2s_helpers.reasoning.answers import extract_answer, is_equiv
 from w2s_helpers.reasoning.config import ReasoningConfig
+from w2s_helpers.reasoning.policy import Policy
+from w2s_helpers.reasoning.report import accuracy_table
 from w2s_helpers.reasoning.rows import with_answers
 from w2s_helpers.reasoning.stages import stage1 as stage1_module
 from w2s_helpers.reasoning.stages.common import gold
@@ -163,3 +165,27 @@ def test_demo_questions_never_enter_the_consistent_set(tmp_path, monkeypatch):
     assert sets["weak"]["questions"] == 2 and sets["full_weak"]["questions"] == 6  # the baseline keeps all
     # the rule itself
     assert [r["id"] for r in selection.training_sets(weak, weak, "gsm8k", exclude=demo.ids)["weak"]] == kept
+
+
+@pytest.mark.zoo
+def test_strong_few_shot_is_a_method_evaluated_with_stage1_demonstrations(tmp_path, monkeypatch):
+    """With eval_strong_few_shot, the untrained strong model is a method, answering test after
+    stage I's demonstrations (the weak model's answers); its row sits beside the floor."""
+    cfg = _replay_cfg(tmp_path, eval_strong_few_shot=True, eval_strong_zero_shot=False, ceiling=False)
+    root = tmp_path / "run"
+    tiny = Policy("weak", cfg.weak_model)
+    monkeypatch.setattr(pipeline, "weak_policy", lambda cfg, root: tiny)
+    monkeypatch.setattr(pipeline, "stage1", lambda cfg, root: {"policies": {}, "sets": []})
+    monkeypatch.setattr(pipeline, "stage2", lambda cfg, root, p: {"policy": None})
+    assert list(pipeline.methods(cfg, root)) == ["weak_floor", "strong_few_shot"]
+    off = ReasoningConfig(**{**cfg.to_dict(), "eval_strong_few_shot": False})
+    assert list(pipeline.methods(off, root)) == ["weak_floor"]
+    records = pipeline.evaluate_all(cfg, root)
+    few = {r["method"]: r for r in records}["strong_few_shot"]
+    demo = demonstrations(cfg, root)
+    assert few["prompt"] == "4shot-weak" and few["demo_ids"] == demo.ids and few["n"] == cfg.n_test
+    (gen,) = [p for p in (root / "artifacts" / "generations").glob("strong-test-greedy-4shot-weak*")]
+    prompts = [json.loads(line)["prompt"] for line in (gen / "rows.jsonl").read_text().splitlines()]
+    assert len(prompts) == cfg.n_test and all(p.startswith(demo.prefix) for p in prompts)
+    table = accuracy_table(experiment.experiment_dir(root, cfg))
+    assert table["method"].tolist() == ["weak_floor", "strong_few_shot"]

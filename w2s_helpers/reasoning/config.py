@@ -137,6 +137,9 @@ class ReasoningConfig(Compute, LoraRecipe):
     pref_lr: float = param(5e-5, "DPO / ORPO learning rate")
     eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
     eval_strong_zero_shot: bool = param(True, "also evaluate the untrained strong model zero-shot")
+    eval_strong_few_shot: bool = param(
+        False, "evaluate the untrained strong model after stage I's demonstrations (no gold)"
+    )
     weak_rows_file: str | None = param(
         None, "replay: saved weak rows (id, prompt, response) instead of generating", key=_file_key, path=True
     )
