@@ -123,8 +123,12 @@ class ReasoningConfig(Compute, LoraRecipe):
     stage1_sets: list[str] = param(
         ["full_weak", "hybrid"], "stage-I training sets to SFT the strong model on"
     )
-    stage1_final: str = param("hybrid", "the stage-I set that iteration 2 and stage II build on")
-    iterations: int = param(1, "stage-I iterations (the paper: 2)")
+    stage1_final: str = param(
+        "hybrid", "the set the last stage-I iteration trains on; stage II starts from that model"
+    )
+    iterations: int = param(
+        1, "stage-I iterations (the paper: 2); iteration 2 compares the weak- and icl-set models"
+    )
     pref_method: Literal["dpo", "orpo"] = param("dpo", "stage II preference optimisation")
     sft_epochs: float = param(2.0, "stage-I and ceiling SFT epochs")
     weak_sft_epochs: float | None = param(None, "the weak model's SFT epochs (None: sft_epochs)")
@@ -133,6 +137,9 @@ class ReasoningConfig(Compute, LoraRecipe):
     pref_lr: float = param(5e-5, "DPO / ORPO learning rate")
     eval_k: int = param(1, "samples per test question for pass@k / maj@k (1: greedy accuracy only)")
     eval_strong_zero_shot: bool = param(True, "also evaluate the untrained strong model zero-shot")
+    eval_strong_few_shot: bool = param(
+        False, "evaluate the untrained strong model after stage I's demonstrations (no gold)"
+    )
     weak_rows_file: str | None = param(
         None, "replay: saved weak rows (id, prompt, response) instead of generating", key=_file_key, path=True
     )

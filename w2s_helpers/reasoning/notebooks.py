@@ -57,7 +57,7 @@ STAGES = (
     NotebookSpec(
         "14",
         ReasoningConfig,
-        show=(*_WHO, "n_test", "eval_k", "eval_strong_zero_shot", "ceiling"),
+        show=(*_WHO, "n_test", "eval_k", "eval_strong_zero_shot", "eval_strong_few_shot", "ceiling"),
         extras=(_RUN_ROOT,),
     ),
 )

@@ -16,6 +16,7 @@ from ..core.tables import save_figure, save_table, slanted_xticks
 ORDER = [
     "weak_floor",
     "strong_zero_shot",
+    "strong_few_shot",
     "full_weak_sft",
     "stage1_it1_weak",
     "stage1_it1_icl",
@@ -68,7 +69,7 @@ def draw_accuracy(ax, table: pd.DataFrame, title: str = "") -> None:
     full weak SFT, stage I, stage II), the value inside each bar clear of the interval."""
     colors = [
         "#999999"
-        if m in ("weak_floor", "strong_zero_shot", "strong_ceiling")
+        if m in ("weak_floor", "strong_zero_shot", "strong_few_shot", "strong_ceiling")
         else "#d98c5f"
         if m == "full_weak_sft"
         else "#4c72b0"

@@ -1,14 +1,16 @@
-"""Stage I: keep the train_2 questions where the weak model and the strong model agree.
+"""Stage I: keep the train_2 questions where two models' final answers agree.
 
-Rows are in the reference's format: {id, prompt, response, pred, gold?, result?}. The
-training sets: `weak` (weak responses of kept questions), `icl` (the strong model's
-responses), `hybrid` (both: two rows per question), and the baseline `full_weak` (every
-weak response).
+Iteration 1 compares the weak model (zero-shot) with the strong model (in context);
+iteration 2 the two iteration-1 strong models, SFT'd on the weak and on the icl set (both
+zero-shot). Rows are in the reference's format: {id, prompt, response, pred, gold?, result?}.
+The training sets: `weak` (the first side's responses on kept questions), `icl` (the second
+side's), `hybrid` (both: two rows per question), and the baseline `full_weak` (every
+response of the first side).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..core.fileio import DataError, read_jsonl
@@ -67,12 +69,19 @@ def sft_row(r: dict, prompt: str | None = None) -> dict:
 
 
 def training_sets(
-    weak: Sequence[dict], strong: Sequence[dict], dataset: str, prompts: dict | None = None
+    weak: Sequence[dict],
+    strong: Sequence[dict],
+    dataset: str,
+    prompts: dict | None = None,
+    exclude: Collection = (),
 ) -> dict[str, list[dict]]:
     """The stage-I sets. Every row pairs a response with the zero-shot prompt of its
     question (`prompts`: id -> prompt; default: the weak row's own, which is zero-shot),
-    never the few-shot prompt the strong model answered: demonstrations are not trained on."""
-    kept = consistent_ids(weak, strong, dataset)
+    never the few-shot prompt the strong model answered: demonstrations are not trained on.
+    Questions in `exclude` (the demonstrations' own: the strong model can agree by copying
+    the answer it was shown) never enter the consistent subset; `full_weak` keeps them."""
+    skip = set(exclude)
+    kept = [i for i in consistent_ids(weak, strong, dataset) if i not in skip]
     w, s = by_id(weak), by_id(strong)
 
     def prompt(i):

@@ -1,12 +1,14 @@
 """Notebook 14 (and the look at each stage's models in 10, 12, 13): a method's greedy test
-accuracy, scored afresh from its cached generations; and the strong ceiling, the top of the
-gap that PGR measures against."""
+accuracy, scored afresh from its cached generations (zero-shot, or after demonstrations: the
+untrained strong model's few-shot baseline); and the strong ceiling, the top of the gap that
+PGR measures against."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ...core.fileio import write_json
+from .. import prompts
 from ..config import ReasoningConfig
 from ..evaluation import score, summarise
 from ..experiment import load_splits, root_or_default, start_experiment
@@ -14,21 +16,35 @@ from ..policy import Policy
 from .common import generate, gold_solution_rows, greedy, sampled, train_sft
 
 
-def evaluate(cfg: ReasoningConfig, root: str | Path | None, method: str, policy: Policy) -> dict:
+def evaluate(
+    cfg: ReasoningConfig,
+    root: str | Path | None,
+    method: str,
+    policy: Policy,
+    demos: prompts.Demos | None = None,
+) -> dict:
     """Greedy accuracy on the test split with a 95% interval (and pass@k / maj@k when eval_k
-    > 1); the record lands in the experiment's eval/ folder."""
+    > 1); zero-shot, or with `demos` in front of every question. The record lands in the
+    experiment's eval/ folder."""
     root = root_or_default(root)
     exp = start_experiment(cfg, root)
     splits, how = load_splits(cfg)
-    rows = generate(cfg, root, policy, splits["test"], greedy(cfg), "test-greedy")
+    prompt_of, shots, tag = None, "zero_shot", "test-greedy"
+    if demos is not None:  # the same prefix as stage I's in-context answers
+        shots = f"{cfg.n_shots}shot-{demos.source}"
+        prompt_of, tag = (lambda q: demos.prompt(q, cfg.dataset)), f"test-greedy-{shots.split(':')[0]}"
+    rows = generate(cfg, root, policy, splits["test"], greedy(cfg), tag, prompt_of)
     records = [{"id": r["id"], **score([r["response"]], r["gold"], cfg.dataset)} for r in rows]
     result = {"method": method, **summarise(records)}
     if cfg.eval_k > 1:
-        srows = generate(cfg, root, policy, splits["test"], sampled(cfg, cfg.eval_k), "test-sampled")
+        stag = tag.replace("greedy", "sampled")
+        srows = generate(cfg, root, policy, splits["test"], sampled(cfg, cfg.eval_k), stag, prompt_of)
         s = summarise([score(r["responses"], r["gold"], cfg.dataset) for r in srows])
         result.update(pass_at_k=s["pass_at_k"], maj_at_k=s["maj_at_k"], k=s["k"])
     result.update(
         policy=policy.key(),
+        prompt=shots,
+        demo_ids=demos.ids if demos is not None else [],
         split=how,
         dataset=cfg.dataset,
         weak_model=cfg.weak_model,

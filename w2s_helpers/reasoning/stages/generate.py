@@ -53,6 +53,15 @@ def demonstrations(cfg: ReasoningConfig, root: str | Path | None = None) -> prom
     return prompts.file_demos(cfg.demos, cfg.dataset)
 
 
+def demo_question_ids(cfg: ReasoningConfig, root: str | Path | None = None) -> set:
+    """The train_2 questions whose weak answers the strong model is shown (demos="weak"):
+    stage I must not select them, since the strong model agrees there by copying. None with
+    other demonstrations, or when the strong rows are replayed (their demonstrations unknown)."""
+    if cfg.demos != "weak" or cfg.n_shots == 0 or cfg.strong_rows_file:
+        return set()
+    return set(demonstrations(cfg, root).ids)
+
+
 def strong_icl_generations(cfg: ReasoningConfig, root: str | Path | None = None) -> list[dict]:
     """The base strong model answers train_2 with the demonstrations in front of each question."""
     root = root_or_default(root)
