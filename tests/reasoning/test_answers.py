@@ -40,8 +40,52 @@ def test_gsm8k_equivalence_is_numeric():
         ("nothing here", ""),
     ],
 )
-def test_math_extraction(response, expected):
+def test_math_extraction_boxed_option(response, expected):
+    assert extract_answer(response, "math", "boxed") == expected
+
+
+@pytest.mark.parametrize(
+    "response,expected",
+    [
+        ("so $x = \\boxed{\\frac{1}{2}}$.", ""),  # a box alone is not an answer
+        ("$4\\cdot3=\\boxed{12}$ ways. The answer is: 12", "12"),
+        ("The answer is: $\\frac{8}{27}$", "$\\frac{8}{27}$"),
+        ("The answer is: 3\nmore text", ""),  # only the last line is read
+        ("The answer is: 7\n\nQuestion: next one?\nAnswer: The answer is: 9", "7"),
+        ("The answer is 18 apples.", "18"),  # the reference's fallback: the first number
+        ("so the answer is 18", ""),  # its phrase is case-sensitive
+        ("The answer is: 5</s>", "5"),
+        ("nothing here", ""),
+    ],
+)
+def test_math_extraction_reads_only_the_answer_line(response, expected):
     assert extract_answer(response, "math") == expected
+    assert extract_answer(response, "math", "answer_line") == expected
+
+
+def test_run_format_switches_the_default_reading():
+    from w2s_helpers.reasoning.answers import set_math_answer_format
+
+    previous = set_math_answer_format("boxed")
+    try:
+        assert extract_answer("so \\boxed{4}", "math") == "4"
+    finally:
+        set_math_answer_format(previous)
+    assert extract_answer("so \\boxed{4}", "math") == ""
+    with pytest.raises(ValueError, match="answer_line"):
+        set_math_answer_format("box")
+
+
+def test_reference_math_rows_read_back(gair):
+    """Every row of the reference's Llama2-7b MATH stage-I sets ends with the answer line, and
+    the weak and ICL answers its rule kept are judged equal."""
+    folder = gair / "llama_factory" / "math"
+    weak = json.loads((folder / "train_math_llama2_7b_iter1_weak.json").read_text())
+    icl = json.loads((folder / "train_math_llama2_7b_iter1_icl.json").read_text())
+    w = [extract_answer(r["output"], "math") for r in weak]
+    i = [extract_answer(r["output"], "math") for r in icl]
+    assert len(w) == 334 and all(w) and all(i)
+    assert sum(is_equiv(a, b, "math") for a, b in zip(w, i)) >= 330
 
 
 @pytest.mark.parametrize(
@@ -142,3 +186,26 @@ class TestReferenceRules:
 
     def test_word_problem_sets_are_numeric(self):
         assert extract_answer("6+9=15\n#### 15", "asdiv") == "15" and is_equiv("15.0", "15", "svamp")
+
+
+def test_math_verify_judges_what_the_rules_miss():
+    assert is_equiv("x \\in [2, 5)", "[2,5)", "math")
+    assert is_equiv("\\{1, 2\\}", "\\{2, 1\\}", "math")
+    assert is_equiv("\\$18.90", "18.90", "math")
+    assert not is_equiv("0.3333", "\\frac{1}{3}", "math")
+
+
+def test_equivalence_off_the_main_thread_never_raises():
+    """Signals work only on the main thread: there, strings still match and nothing raises."""
+    import threading
+
+    out = {}
+
+    def check():
+        out["same"] = is_equiv("\\frac{1}{2}", "\\dfrac12", "math")
+        out["symbolic"] = is_equiv("\\frac{1}{2}", "0.5", "math")
+
+    t = threading.Thread(target=check)
+    t.start()
+    t.join(30)
+    assert out == {"same": True, "symbolic": False}

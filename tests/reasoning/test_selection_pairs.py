@@ -115,10 +115,10 @@ def test_gsm8k_pair_rules():
 
 
 def test_math_rule_up_to_three():
-    weak = [row("a", "5", "\\boxed{5}"), row("b", "7", "\\boxed{7}")]
+    weak = [row("a", "5", "The answer is: 5"), row("b", "7", "The answer is: 7")]
     samples = {
-        "a": [f"v{j} \\boxed{{5}}" for j in range(6)] + [f"w{j} \\boxed{{6}}" for j in range(4)],
-        "b": [f"x{j} \\boxed{{8}}" for j in range(9)] + ["\\boxed{7}"],
+        "a": [f"v{j} The answer is: 5" for j in range(6)] + [f"w{j} The answer is: 6" for j in range(4)],
+        "b": [f"x{j} The answer is: 8" for j in range(9)] + ["The answer is: 7"],
     }
     pairs = build_pairs(weak, samples, "math", seed=42)
     assert [p["id"] for p in pairs] == ["a"] * 3 + ["b"] * 3

@@ -14,12 +14,12 @@ import logging
 import re
 
 from .data import NUMERIC, last_boxed
-from .normalize import normalize_math, symbolic_equal
+from .normalize import math_verify_equal, normalize_math
 
 log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[:/]\d+)?")  # 12, -3.5, 3/4, 5:40 (clock times occur in gold)
-_ANSWER_IS = re.compile(r"[Tt]he (?:final )?answer is:?")
+_GSM8K_ANSWER_IS = re.compile(r"[Tt]he (?:final )?answer is:?")
 
 
 def extract_gsm8k(response: str) -> str:
@@ -27,7 +27,7 @@ def extract_gsm8k(response: str) -> str:
         line = response.rsplit("####", 1)[1].split("\n")[0]
         line = line.split("=")[-1]  # "#### 2+7=9" -> "9": only on the "####" line
     else:
-        m = list(_ANSWER_IS.finditer(response))
+        m = list(_GSM8K_ANSWER_IS.finditer(response))
         if not m:
             return ""
         line = response[m[-1].end() :].split("\n")[0]  # "The answer is 5 (since 2 x 3 = 6)" -> 5
@@ -35,7 +35,41 @@ def extract_gsm8k(response: str) -> str:
     return m.group(0) if m else ""
 
 
-def extract_math(response: str) -> str:
+MATH_ANSWER_FORMATS = ("answer_line", "boxed")
+_math_answer_format = "answer_line"  # the reference's; set per run by `set_math_answer_format`
+_ANSWER_LINE = re.compile(r"The answer is: (.*)$")  # `$` without MULTILINE: on the last line only
+_ANSWER_IS = re.compile(r"The answer is (.*)$")
+_FIRST_NUMBER = re.compile(r"-?\d+\.?\d*")
+
+
+def set_math_answer_format(answer_format: str) -> str:
+    """Which final answer MATH-style responses are read for, process-wide (a run's config sets
+    it before its stages check anything); returns the previous format."""
+    global _math_answer_format
+    if answer_format not in MATH_ANSWER_FORMATS:
+        raise ValueError(f"math_answer_format: {answer_format!r}; expected one of {MATH_ANSWER_FORMATS}")
+    previous, _math_answer_format = _math_answer_format, answer_format
+    return previous
+
+
+def extract_answer_line(response: str) -> str:
+    """The reference's MATH reading: the text after "The answer is: " on the response's last
+    line (a run-on "Question..." cut first); failing that, the first number after "The answer
+    is " there. A \\boxed{} alone is not an answer."""
+    text = response.split("Question")[0].strip()
+    found = _ANSWER_LINE.findall(text)
+    if found:
+        pred = found[-1]
+    else:
+        tail = _ANSWER_IS.findall(text)
+        numbers = _FIRST_NUMBER.findall(tail[-1].replace(",", "")) if tail else []
+        pred = numbers[0].rstrip(".") if numbers else ""
+    return pred.removesuffix("</s>").strip()
+
+
+def extract_last_box(response: str) -> str:
+    """The box reading (the option for rows that end in the raw solution's \\boxed{}): after
+    the last "The answer is", its box or its line; with no such phrase, the last box."""
     m = list(re.finditer(r"[Tt]he (?:final )?answer is:?\s*", response))
     if m:
         tail = response[m[-1].end() :].strip()
@@ -50,13 +84,19 @@ def extract_math(response: str) -> str:
     return boxed.strip() if boxed is not None else ""
 
 
-def extract_answer(response: str, dataset: str) -> str:
-    """The final answer of `response` as a string ("" when there is none)."""
+def extract_math(response: str, answer_format: str | None = None) -> str:
+    fmt = answer_format or _math_answer_format
+    return extract_last_box(response) if fmt == "boxed" else extract_answer_line(response)
+
+
+def extract_answer(response: str, dataset: str, answer_format: str | None = None) -> str:
+    """The final answer of `response` as a string ("" when there is none). answer_format
+    (MATH-style datasets only): "answer_line" | "boxed"; None: the run's (`set_math_answer_format`)."""
     if dataset == "olympicarena":
         from .olympic import extract_boxed
 
         return extract_boxed(response)
-    return extract_gsm8k(response) if dataset in NUMERIC else extract_math(response)
+    return extract_gsm8k(response) if dataset in NUMERIC else extract_math(response, answer_format)
 
 
 def _numeric_equal(pred: str, gold: str) -> bool:
@@ -78,6 +118,10 @@ def _lone_letter(s: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def _unescape_dollar(s: str) -> str:
+    return s.replace("\\$", "")  # "\\$18.90": math-verify reads no escaped currency sign
+
+
 def is_equiv(pred: str, gold, dataset: str, timeout: float = 2.0) -> bool:
     """Does the predicted final answer match the gold one? Never raises. A lone letter (a
     multiple-choice answer) matches in either case, as the reference's grader; anything
@@ -94,7 +138,11 @@ def is_equiv(pred: str, gold, dataset: str, timeout: float = 2.0) -> bool:
         a, b = normalize_math(str(pred)), normalize_math(str(gold))
         if _lone_letter(a) is not None and _lone_letter(a) == _lone_letter(b):
             return True
-        return bool(a) and (a == b or symbolic_equal(a, b, timeout))
+        if not a or a == b:  # the reference's rule (units, \\text, "x = 3") decides first
+            return bool(a)
+        if a.lower() == b.lower():  # math-verify is case-blind: "x + Y" is not "x + y"
+            return False
+        return math_verify_equal(_unescape_dollar(str(pred)), _unescape_dollar(str(gold)), timeout)
     except Exception as e:  # a checker bug must not end a stage: log it, count it wrong
         log.warning("is_equiv(%r, %r, %s) failed: %s", pred, gold, dataset, e)
         return False

@@ -35,6 +35,12 @@ def _split_key(split: str, cfg: Any) -> Any:
     return data_identity(cfg.dataset, split).get("split", split)
 
 
+def _math_style(dataset: str) -> bool:
+    from .data import math_style
+
+    return math_style(dataset)
+
+
 def _file_key(path: str | None, cfg: Any) -> str | None:
     from ..core.hashing import file_sha256
 
@@ -147,6 +153,12 @@ class ReasoningConfig(Compute, LoraRecipe):
         None, "replay: saved strong ICL rows instead of generating", key=_file_key, path=True
     )
     pair_seed: int = param(42, "stage II pair sampling (the reference: 42)")
+    math_answer_format: Literal["answer_line", "boxed"] = param(
+        "answer_line",
+        "MATH-style sets: answer_line: gold rows end 'The answer is: X' and only that line is read"
+        " (the reference); boxed: raw solutions, the last \\boxed{X} is read",
+        when=lambda cfg: _math_style(cfg.dataset),
+    )
 
     def __post_init__(self) -> None:
         coerce(self)

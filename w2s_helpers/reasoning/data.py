@@ -150,13 +150,41 @@ def _hash_test(row: dict) -> bool:
     return int(digest[:8], 16) / 0xFFFFFFFF < TEST_FRAC
 
 
-def load_math(dataset: str, split: str = "half", seed: int = 0) -> tuple[dict[str, list[dict]], str]:
+MATH_ANSWER_FORMATS = ("answer_line", "boxed")
+
+
+def math_style(dataset: str) -> bool:
+    """MATH and .jsonl files: LaTeX final answers (not the numeric sets, not OlympicArena)."""
+    return dataset not in NUMERIC and dataset != "olympicarena"
+
+
+def with_answer_line(row: dict) -> dict:
+    """The reference's MATH training row: the solution, then " The answer is: " and the gold
+    (the last \\boxed{} of the solution, as MATH500's answer field is)."""
+    return {**row, "solution": f"{row['solution']} The answer is: {row['gold']}"}
+
+
+def load_math(
+    dataset: str, split: str = "half", seed: int = 0, math_answer_format: str = "answer_line"
+) -> tuple[dict[str, list[dict]], str]:
     """({"train_1", "train_2", "test"} -> rows, a description of how the split was made).
 
     split: "half" cuts the official train set in two seeded halves; a folder path reads
     the reference's split files train_1.jsonl / train_2.jsonl / test.jsonl from it (for
     OlympicArena: a local copy of the hub dataset, <folder>/<Subject>/<split>.jsonl).
+    math_answer_format (MATH-style sets): "answer_line" ends every solution with the
+    reference's "The answer is: X" line; "boxed" keeps the raw solution and its \\boxed{X}.
     """
+    if math_answer_format not in MATH_ANSWER_FORMATS:
+        raise DataError(f"math_answer_format: {math_answer_format!r}; expected one of {MATH_ANSWER_FORMATS}")
+    splits, how = _load_splits(dataset, split, seed)
+    if math_style(dataset) and math_answer_format == "answer_line":
+        splits = {name: [with_answer_line(r) for r in rows] for name, rows in splits.items()}
+        how += '; solutions end "The answer is: X"'
+    return splits, how
+
+
+def _load_splits(dataset: str, split: str, seed: int) -> tuple[dict[str, list[dict]], str]:
     if dataset not in MATH_DATASETS:
         path = Path(dataset)
         if path.suffix == ".jsonl":

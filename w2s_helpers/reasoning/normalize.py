@@ -105,8 +105,8 @@ def normalize_math(answer: str) -> str:
     return s.strip().replace(_ROW_BREAK, "\\\\")
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """A BaseException: the libraries' own broad `except Exception` must not swallow it."""
 
 
 @contextlib.contextmanager
@@ -177,7 +177,7 @@ def _sympy_equal(a: str, b: str, timeout: float) -> bool:
     try:
         with time_limit(timeout):
             return bool(sympy.simplify(_to_sympy(a) - _to_sympy(b)) == 0)
-    except Exception:  # unparsable, not comparable, or too slow: not equal
+    except (Exception, _Timeout):  # unparsable, not comparable, or too slow: not equal
         return False
 
 
@@ -211,3 +211,34 @@ def symbolic_equal(a: str, b: str, timeout: float = 2.0) -> bool:
             rest.pop(hit)
         return True
     return _sympy_equal(a, b, timeout)
+
+
+@functools.cache
+def _math_verify():
+    """math-verify's parse and verify, its grammar warmed outside any time limit."""
+    from math_verify import parse, verify
+
+    verify(
+        parse("$\\frac{1}{2}$", parsing_timeout=None),
+        parse("$0.5$", parsing_timeout=None),
+        timeout_seconds=None,
+    )
+    return parse, verify
+
+
+def _as_latex(s: str) -> str:
+    return s if "$" in s or "\\boxed" in s else f"${s}$"
+
+
+def math_verify_equal(pred: str, gold: str, timeout: float = 2.0) -> bool:
+    """HF math-verify's judgement of two final answers, under one time limit of ours for both
+    parses and the comparison (its own signal.alarm timers are off: they fail outside the main
+    thread and would cancel ours)."""
+    parse, verify = _math_verify()
+    try:
+        with time_limit(timeout):
+            g = parse(_as_latex(gold), parsing_timeout=None)
+            p = parse(_as_latex(pred), parsing_timeout=None)
+            return bool(g and p and verify(g, p, timeout_seconds=None))
+    except (Exception, _Timeout):  # unparsable, not comparable, too slow, or off the main thread
+        return False
