@@ -2,10 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from w2s_helpers.classification.losses import LogConf, get_loss
+from w2s_helpers.classification.losses import LogConf, get_loss, hard_rates, quota_hardening
 
 
 def logits_for(p0s):
@@ -108,3 +109,122 @@ def test_balance_batch_centres_the_weak_log_odds():
     # with aux_coef 0 the loss is xent on the balanced targets
     x = torch.randn(3, 2)
     assert lc(x, w, 1.0).item() == pytest.approx(get_loss("xent")(x, t, 0.0).item(), rel=1e-5)
+
+
+def reference_logconf(logits: np.ndarray, weak: np.ndarray, coef: float, rate1: float | None = None) -> float:
+    """openai/weak-to-strong's logconf_loss_fn in numpy (after warmup): threshold = the batch
+    quantile of p0 at the batch's mean weak class-1 label (or at `rate1`)."""
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    p0 = np.exp(logp[:, 0])
+    t = np.quantile(p0, weak[:, 1].mean() if rate1 is None else rate1)
+    strong = np.stack([p0 >= t, p0 < t], 1).astype(float)
+    target = weak * (1 - coef) + strong * coef
+    return float(-(target * logp).sum(1).mean())
+
+
+def greedy_quota(p: np.ndarray, quota: list[int]) -> np.ndarray:
+    """Hand-rolled: (row, class) pairs by p descending; a free row takes a class with room."""
+    quota, label = list(quota), -np.ones(len(p), dtype=int)
+    for flat in sorted(range(p.size), key=lambda f: -p.flat[f]):
+        i, c = divmod(flat, p.shape[1])
+        if label[i] < 0 and quota[c] > 0:
+            label[i], quota[c] = c, quota[c] - 1
+    return label
+
+
+def test_logconf_is_the_reference_on_a_random_batch():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 2)).astype(np.float32)
+    w = rng.dirichlet([1, 1], size=32).astype(np.float32)
+    loss = get_loss("logconf", aux_coef=0.5, warmup_frac=0.1)(torch.tensor(x), torch.tensor(w), 1.0)
+    assert loss.item() == pytest.approx(reference_logconf(x, w, 0.5), rel=1e-5)
+
+
+@pytest.mark.parametrize("rates", [[0.25, 0.75], [0.6, 0.4]])
+def test_logconf_prior_hardens_at_the_given_rate_not_the_batch(rates):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 2)).astype(np.float32)
+    w = rng.dirichlet([1, 1], size=32).astype(np.float32)
+    lc = get_loss("logconf_prior", class_rates=rates, aux_coef=0.5, warmup_frac=0.0)
+    loss = lc(torch.tensor(x), torch.tensor(w), 1.0)
+    assert loss.item() == pytest.approx(reference_logconf(x, w, 0.5, rate1=rates[1]), rel=1e-5)
+    assert lc.stats()["hardened_rate"] == pytest.approx(rates[1], abs=1 / 32)
+
+
+def test_fixed_rate_variants_need_their_rates():
+    with pytest.raises(ValueError, match="class_rates"):
+        get_loss("logconf_hard")
+    with pytest.raises(ValueError, match="non-negative"):
+        get_loss("logconf_prior", class_rates=[-0.1, 1.1])
+
+
+def test_hardened_rate_is_the_share_called_class_1_over_all_calls():
+    lc = LogConf(aux_coef=0.5, warmup_frac=0.0, buffer_size=4)  # 4-row batches: no pooling
+    assert lc.stats() == {"hardened_rate": None}
+    p0 = [0.9, 0.7, 0.4, 0.1]
+    lc(logits_for(p0), torch.tensor([[0.5, 0.5]] * 4), 1.0)  # median threshold: 2 of 4 to class 1
+    lc(logits_for(p0), torch.tensor([[1.0, 0.0]] * 4), 1.0)  # rate 0: quantile = min, none below
+    assert lc.stats()["hardened_rate"] == pytest.approx(2 / 8)
+
+
+def test_hard_rates_counts_argmax():
+    assert hard_rates(torch.tensor([[0.4, 0.6], [0.45, 0.55], [0.9, 0.1], [0.2, 0.8]])) == [0.25, 0.75]
+
+
+def test_quota_hardening_by_hand_for_three_classes():
+    p = torch.tensor([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1], [0.5, 0.1, 0.4], [0.1, 0.1, 0.8]])
+    # quotas 2, 1, 1: row 3 takes class 2 (0.8), rows 0 and 1 fill class 0, so row 2 (argmax
+    # class 0) goes to the class with room, class 1; argmax would call three rows class 0
+    hard = quota_hardening(p, torch.tensor([0.5, 0.25, 0.25]))
+    assert hard.argmax(-1).tolist() == [0, 0, 1, 2]
+
+
+def test_quota_hardening_matches_a_numpy_greedy_and_the_binary_top_rows():
+    rng = np.random.default_rng(2)
+    p = rng.dirichlet([1, 1, 1, 1], size=30).astype(np.float32)
+    rates = np.array([0.1, 0.2, 0.3, 0.4])  # quotas 3, 6, 9, 12
+    hard = quota_hardening(torch.tensor(p), torch.tensor(rates))
+    assert hard.argmax(-1).tolist() == greedy_quota(p, [3, 6, 9, 12]).tolist()
+    assert hard.sum(0).tolist() == [3, 6, 9, 12]
+    p2 = rng.dirichlet([1, 1], size=30).astype(np.float32)
+    hard2 = quota_hardening(torch.tensor(p2), torch.tensor([0.7, 0.3]))  # 9 rows of class 1
+    assert set(np.flatnonzero(hard2[:, 1].numpy())) == set(np.argsort(-p2[:, 1])[:9])
+
+
+def test_k_class_logconf_hardens_at_the_weak_class_rates():
+    """(fix) K classes harden at the batch's mean weak soft labels (the binary rule's rate),
+    not at the student's argmax: a zero-initialised head's argmax calls every row class 0."""
+    x = torch.zeros(6, 3)  # the zero head: all ties
+    w = torch.tensor([[0.1, 0.8, 0.1]] * 3 + [[0.1, 0.1, 0.8]] * 3)  # mean weak [1/10, 9/20, 9/20]
+    lc = LogConf(aux_coef=1.0, warmup_frac=0.0)
+    lc(x, w, 1.0)
+    # 6 * [0.1, 0.45, 0.45] = [0.6, 2.7, 2.7]: floors 0, 2, 2; the two largest remainders
+    # go to classes 1 and 2, so quotas 0, 3, 3 (argmax of the zero head: 6, 0, 0)
+    assert lc.stats()["hardened_rate"] == [0.0, 0.5, 0.5]
+    assert get_loss("xent")(x, w).item() == pytest.approx(math.log(3))
+    # fixed rates for K classes come from the caller
+    fixed = get_loss("logconf_hard", class_rates=[0.5, 0.5, 0.0], aux_coef=1.0, warmup_frac=0.0)
+    fixed(x, w, 1.0)
+    assert fixed.stats()["hardened_rate"] == [0.5, 0.5, 0.0]
+
+
+def test_config_names_every_registered_loss():
+    from w2s_helpers.classification.config import LOSS_NAMES
+    from w2s_helpers.classification.losses import LOSSES
+
+    assert set(LOSS_NAMES) == set(LOSSES)
+
+
+def test_probe_batches_never_read_the_buffer():
+    """A 32-row call thresholds on itself alone, whatever the buffer holds (probe batches are
+    always `batch_size` rows, 32 by default): pooling acts only on shorter calls."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(32, 2)).astype(np.float32)
+    w = rng.dirichlet([1, 1], size=32).astype(np.float32)
+    lc = LogConf(aux_coef=0.5, warmup_frac=0.0)
+    lc(
+        torch.zeros(8, 2) + torch.tensor([5.0, 0.0]), torch.tensor([[0.0, 1.0]] * 8), 1.0
+    )  # a short call first
+    assert lc(torch.tensor(x), torch.tensor(w), 1.0).item() == pytest.approx(
+        reference_logconf(x, w, 0.5), rel=1e-5
+    )

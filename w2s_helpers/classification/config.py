@@ -25,7 +25,8 @@ from .data import modality as data_modality
 Mode = Literal["probe", "full", "lora"]
 Pooling = Literal["mean", "last", "cls"]
 # the loss registry's names (losses.LOSSES; a test keeps the two equal): no torch import here
-LOSS_NAMES = ("xent", "logconf", "product", "kl", "entropy", "window")
+LOSS_NAMES = ("xent", "logconf", "logconf_prior", "logconf_hard", "product", "kl", "entropy", "window")
+CONFIDENCE_LOSSES = ("logconf", "logconf_prior", "logconf_hard", "entropy")  # aux_coef, warmup, balance
 PROBES = ("none", "knn", "logreg", "topo")  # weak-label improvement on the strong model's features
 RUN_FIELDS = ("model", "weak_model", "loss", "seed")  # what varies inside one recipe
 
@@ -39,7 +40,7 @@ def _transfer(cfg: Any) -> bool:
 
 
 def _confidence_loss(cfg: Any) -> bool:
-    return cfg.loss in ("logconf", "entropy")
+    return cfg.loss in CONFIDENCE_LOSSES
 
 
 def _uses_neighbours(cfg: Any) -> bool:
@@ -63,7 +64,12 @@ class ClassificationConfig(Compute):
     weak_model: str | None = param(
         None, "set for a transfer run: whose soft labels train `model`", key=zoo.model_key
     )
-    loss: str = param("xent", "xent | logconf | product | kl | entropy | window; ground-truth runs use xent")
+    loss: str = param(
+        "xent",
+        "xent | logconf | logconf_prior | logconf_hard | product | kl | entropy | window; ground-truth runs "
+        "use xent (logconf hardens at the batch's mean weak soft label; _prior: at half 1's gold class "
+        "rates; _hard: at the weak labels' hard-label rates)",
+    )
     seed: int = param(0, "the half split, initialisation and batch order")
     data_seed: int = param(0, "which examples form the pool; fixed across seeds so features are shared")
     n_train: int = param(4000, "both halves together; the paper's n_docs is 20,000")

@@ -17,9 +17,9 @@ import torch
 from .. import zoo
 from ..core.compute import training_precision
 from ..core.dist import world_size
-from .config import ClassificationConfig
+from .config import CONFIDENCE_LOSSES, ClassificationConfig
 from .features import cached_features
-from .losses import get_loss, midweak_radius
+from .losses import get_loss, hard_rates, midweak_radius
 
 
 @dataclass
@@ -28,6 +28,9 @@ class Fit:
     history: list[dict] = field(default_factory=list)  # the training loss
     curves: list[dict] = field(default_factory=list)  # validation / test metrics during training
     best_step: int | None = None  # the step kept by early stopping
+    loss_stats: dict = field(
+        default_factory=dict
+    )  # what the loss measured as it trained (logconf's hardened rate)
 
 
 def feature_recipe(cfg: ClassificationConfig) -> tuple[float | None, int | None, str]:
@@ -45,11 +48,17 @@ def default_lr(cfg: ClassificationConfig) -> float:
     return 1e-3 if cfg.mode == "probe" else zoo.get_spec(cfg.model).lr
 
 
-def make_loss(cfg: ClassificationConfig, targets: np.ndarray):
-    if cfg.loss in ("logconf", "entropy"):
-        return get_loss(
-            cfg.loss, aux_coef=cfg.aux_coef, warmup_frac=cfg.warmup_frac, balance_batch=cfg.balance_batch
-        )
+def make_loss(cfg: ClassificationConfig, targets: np.ndarray, class_prior: list[float] | None = None):
+    """The run's loss; `class_prior` (half 1's gold class rates) is what `logconf_prior` hardens at."""
+    if cfg.loss in CONFIDENCE_LOSSES:
+        params = dict(aux_coef=cfg.aux_coef, warmup_frac=cfg.warmup_frac, balance_batch=cfg.balance_batch)
+        if cfg.loss == "logconf_hard":  # the training labels' own hard rates, each round afresh
+            params["class_rates"] = hard_rates(targets)
+        if cfg.loss == "logconf_prior":
+            if class_prior is None:
+                raise ValueError("logconf_prior hardens at half 1's gold class rates: pass class_prior")
+            params["class_rates"] = class_prior
+        return get_loss(cfg.loss, **params)
     if cfg.loss == "window":
         radius = cfg.window_radius
         if radius == "midweak":  # resolved on this run's own training labels, each round afresh
@@ -90,11 +99,13 @@ def fit(
     predict_on: list,
     run_dir: Path,
     round_: int = 0,
+    class_prior: list[float] | None = None,
 ) -> Fit:
     """Train `cfg.model` on train_ds with `targets` ([n, K] probabilities); evaluate on
     `evals` ({name: (ds, labels)}) as it trains; predict on each dataset of `predict_on`."""
     torch.manual_seed(cfg.seed + round_)
-    loss_fn = make_loss(cfg, targets)
+    loss_fn = make_loss(cfg, targets, class_prior)
+    stats = getattr(loss_fn, "stats", dict)
     if cfg.mode == "probe":
         from .probe import predict_proba, train_probe
 
@@ -112,7 +123,7 @@ def fit(
             eval_every=cfg.eval_every,
             early_stop=cfg.early_stop,
         )
-        return Fit([predict_proba(probe, features(ds)) for ds in predict_on], history, curves, best)
+        return Fit([predict_proba(probe, features(ds)) for ds in predict_on], history, curves, best, stats())
     from .finetune import build_classifier, predict_proba, tokenize, train_classifier
 
     tok = zoo.load_tokenizer(cfg.model, source=cfg.source)
@@ -151,4 +162,4 @@ def fit(
         gradient_checkpointing=cfg.gradient_checkpointing,
     )
     preds = [predict_proba(model, tok, tokenize(ds, tok, cfg.max_length, drop=False)) for ds in predict_on]
-    return Fit(preds, history, curves, best)
+    return Fit(preds, history, curves, best, stats())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -77,14 +78,49 @@ class _Confidence:
         return torch.stack([1 - y, y], dim=-1)
 
 
+def quota_hardening(p: torch.Tensor, rates: torch.Tensor) -> torch.Tensor:
+    """One-hot targets [n, K] that give class k about `rates[k] * n` of the rows (largest
+    remainders), greedily by the student's probability: every (row, class) pair in order of
+    p, descending, takes the class while the row is free and the class has room. For K = 2
+    this picks the round(rate1 * n) rows of highest p1, the binary quantile rule's rows."""
+    n, k = p.shape
+    want = rates.clamp_min(0) / rates.clamp_min(0).sum().clamp_min(1e-12) * n
+    quota = want.floor().long()
+    for c in torch.argsort(want - quota, descending=True, stable=True)[: n - int(quota.sum())]:
+        quota[c] += 1
+    label = torch.full((n,), -1, dtype=torch.long)
+    for flat in torch.argsort(p.flatten(), descending=True, stable=True).tolist():
+        i, c = divmod(flat, k)
+        if label[i] < 0 and quota[c] > 0:
+            label[i], quota[c] = c, quota[c] - 1
+    return F.one_hot(label, k).float()
+
+
+def hard_rates(soft_targets) -> list[float]:
+    """Each class's share of the labels' argmax (the weak labels' hard-label rates)."""
+    y = torch.as_tensor(np.array(soft_targets))
+    return (torch.bincount(y.argmax(-1), minlength=y.shape[1]).float() / y.shape[0]).tolist()
+
+
 class LogConf(_Confidence):
     """Auxiliary confidence loss: mix the weak labels with the student's own hardened
-    predictions, thresholded so the class-1 rate matches the weak labels'.
+    predictions, thresholded so the hardened class-1 rate is a target rate.
 
-    The quantile needs a batch of reasonable size; with small minibatches, recent
-    (student prediction, weak label) pairs from a rolling buffer of `buffer_size` rows join
-    the current ones: both the threshold's predictions and the weak class-1 rate it aims
-    for come from the same pooled rows.
+    The target rate is, as in the reference, the batch's mean weak soft label of class 1
+    (`class_rates=None`), or a fixed class-1 rate given by the caller (`class_rates`, one
+    rate per class: the `logconf_prior` and `logconf_hard` losses). Binary: class 1 where
+    P(class 0) is below its batch quantile at that rate (the reference's rule). K classes:
+    `quota_hardening` at the rates (the batch's mean weak soft labels, or the fixed ones).
+
+    The quantile needs a batch of reasonable size; a call with fewer than `buffer_size` rows
+    pools recent (student prediction, weak label) pairs from a rolling buffer with the
+    current ones (both the predictions and the weak rate come from the pooled rows). Probe
+    batches are always `batch_size` rows (32 by default), so there the buffer is never read.
+
+    `stats()` gives the share of rows the hardened targets put in each class, over every
+    call so far with a positive coefficient (binary: class 1's): the rate at which the loss
+    hardens the student. (At step 0 a zero-initialised head ties every row; the binary rule
+    then calls them all class 0, the reference's `>=`, but the coefficient is still 0.)
     """
 
     def __init__(
@@ -93,13 +129,20 @@ class LogConf(_Confidence):
         warmup_frac: float = 0.1,
         buffer_size: int = 32,
         balance_batch: bool = False,
+        class_rates: list[float] | None = None,
     ):
         super().__init__(aux_coef, warmup_frac, balance_batch)
         self.buffer: deque[tuple[torch.Tensor, torch.Tensor]] = deque()
         self.buffer_size = buffer_size
+        self.class_rates = None if class_rates is None else torch.as_tensor(class_rates, dtype=torch.float32)
+        if self.class_rates is not None and not (self.class_rates.min() >= 0 and self.class_rates.sum() > 0):
+            raise ValueError(f"class_rates must be non-negative with a positive sum, got {class_rates}")
+        self._hardened: torch.Tensor | None = None  # hardened rows per class, summed over calls
+        self._rows = 0
 
     def threshold(self, p0: torch.Tensor, w1: torch.Tensor) -> torch.Tensor:
-        """The quantile of pooled P(class 0) at the pooled weak class-1 rate."""
+        """The quantile of pooled P(class 0) at the target class-1 rate: the pooled weak
+        class-1 rate, or the fixed one."""
         pool_p, pool_w = p0, w1
         if p0.numel() < self.buffer_size and self.buffer:
             pool_p = torch.cat([p0, *(b[0] for b in self.buffer)])[: max(self.buffer_size, p0.numel())]
@@ -107,19 +150,51 @@ class LogConf(_Confidence):
         self.buffer.appendleft((p0, w1))
         while sum(b[0].numel() for b in self.buffer) > self.buffer_size:
             self.buffer.pop()
-        return torch.quantile(pool_p, pool_w.mean().clamp(0, 1).item())
+        if self.class_rates is not None:
+            rate = (self.class_rates[1] / self.class_rates.sum()).item()
+        else:
+            rate = pool_w.mean().clamp(0, 1).item()
+        return torch.quantile(pool_p, rate)
+
+    def hardened(self, p: torch.Tensor, soft_targets: torch.Tensor) -> torch.Tensor:
+        """The one-hot targets the student's predictions `p` harden to."""
+        if p.shape[1] == 2:
+            t = self.threshold(p[:, 0], soft_targets[:, 1].detach().float())
+            hard1 = (p[:, 0] < t).float()
+            return torch.stack([1 - hard1, hard1], dim=-1)
+        rates = self.class_rates if self.class_rates is not None else soft_targets.detach().float().mean(0)
+        if rates.numel() != p.shape[1]:
+            raise ValueError(f"class_rates has {rates.numel()} classes, the logits {p.shape[1]}")
+        return quota_hardening(p, rates)
+
+    def stats(self) -> dict:
+        """{"hardened_rate": class 1's share of the hardened targets (K classes: the list)}."""
+        if self._hardened is None:
+            return {"hardened_rate": None}
+        shares = (self._hardened / self._rows).tolist()
+        return {"hardened_rate": round(shares[1], 5) if len(shares) == 2 else [round(s, 5) for s in shares]}
 
     def __call__(self, logits, soft_targets, step_frac=0.0):
         soft_targets = self.targets(soft_targets)
         p = F.softmax(logits.float(), -1).detach()
-        if p.shape[1] == 2:
-            t = self.threshold(p[:, 0], soft_targets[:, 1].detach().float())
-            hard1 = (p[:, 0] < t).float()
-            hardened = torch.stack([1 - hard1, hard1], dim=-1)
-        else:  # K classes: the student's own argmax (the threshold trick is binary)
-            hardened = F.one_hot(p.argmax(-1), p.shape[1]).float()
+        hardened = self.hardened(p, soft_targets)
         c = self.coef(step_frac)
+        if c > 0:  # counted where the hardened targets train the student (not at step 0's ties)
+            self._hardened = hardened.sum(0) if self._hardened is None else self._hardened + hardened.sum(0)
+            self._rows += hardened.shape[0]
         return soft_cross_entropy(logits, (1 - c) * soft_targets + c * hardened)
+
+
+class FixedRateLogConf(LogConf):
+    """logconf hardening at fixed class rates instead of the batch's mean weak soft label:
+    `logconf_prior` (half 1's gold class rates, which the weak supervisor trained on) and
+    `logconf_hard` (the weak labels' hard-label rates over the training set); the caller
+    resolves the rates before training (`fit.make_loss`)."""
+
+    def __init__(self, class_rates: list[float] | None = None, **params):
+        if class_rates is None:
+            raise ValueError("this logconf variant hardens at fixed class rates: pass class_rates")
+        super().__init__(class_rates=class_rates, **params)
 
 
 class Entropy(_Confidence):
@@ -157,6 +232,8 @@ def midweak_radius(soft_targets: torch.Tensor) -> float:
 LOSSES: dict[str, type] = {
     "xent": Xent,
     "logconf": LogConf,
+    "logconf_prior": FixedRateLogConf,
+    "logconf_hard": FixedRateLogConf,
     "product": Product,
     "kl": KL,
     "entropy": Entropy,

@@ -145,6 +145,26 @@ def _metrics(probs: np.ndarray, labels, prefix: str) -> dict:
     return {f"{prefix}_acc": accuracy(probs, labels), f"{prefix}_auroc": auroc(probs, labels)}
 
 
+def _class1(rates) -> float | list[float]:
+    """A binary task's class-1 rate; K classes: every class's rate."""
+    rates = [round(float(r), 5) for r in rates]
+    return rates[1] if len(rates) == 2 else rates
+
+
+def rate_diagnostics(weak: np.ndarray, gold_half1, test_p: np.ndarray) -> dict:
+    """What sets logconf's hardening, per transfer run: the weak labels' mean soft label and
+    hard-label rate (half 2's training part), the task's true rate (half 1's gold, which the
+    weak supervisor trained on) and the student's predicted rate on test; binary: class 1's."""
+    k = weak.shape[1]
+    gold = np.bincount(np.asarray(gold_half1, dtype=int), minlength=k) / max(len(gold_half1), 1)
+    return {
+        "weak_soft_rate": _class1(weak.mean(0)),
+        "weak_hard_rate": _class1(np.bincount(weak.argmax(1), minlength=k) / len(weak)),
+        "true_rate": _class1(gold),
+        "test_pred_rate": _class1(np.bincount(test_p.argmax(1), minlength=k) / len(test_p)),
+    }
+
+
 def _soft_hard(y: np.ndarray) -> list[int]:
     return hard_labels(y).tolist()
 
@@ -258,6 +278,8 @@ def _transfer(
     strong-to-strong rounds; returns the last student's test probabilities and the record."""
     y_train, y_val = read_weak_labels(weak_path, data)
     record = {"weak_label_acc": accuracy(y_train, list(data.train2["label"]))}
+    weak, gold1 = y_train, list(data.train1["label"])
+    prior = (np.bincount(np.asarray(gold1, dtype=int), minlength=y_train.shape[1]) / len(gold1)).tolist()
     train2, val2 = data.train2, data.val2
     if cfg.relabel != "none" or cfg.filter != "none":
         how, probe = ("relabel", cfg.relabel) if cfg.relabel != "none" else ("filter", cfg.filter)
@@ -278,7 +300,7 @@ def _transfer(
     rounds = []
     for r in range(cfg.s2s_iters + 1):
         evals = {"val": (val2, _soft_hard(y_val)), "test": (data.test, list(data.test["label"]))}
-        result = fit(cfg, feats, train2, y_train, evals, [data.test, train2, val2], path, round_=r)
+        result = fit(cfg, feats, train2, y_train, evals, [data.test, train2, val2], path, r, prior)
         test_p, y_train, y_val = result.predictions  # the student's labels teach the next round
         rounds.append(
             {
@@ -291,6 +313,8 @@ def _transfer(
         )
     last = rounds[-1]
     record.update(losses=last["losses"], curves=last["curves"], best_step=last["best_step"])
+    # the last student's: how the loss hardened it (None: a loss that does not harden)
+    record.update(rate_diagnostics(weak, gold1, test_p), hardened_rate=result.loss_stats.get("hardened_rate"))
     if cfg.s2s_iters:
         record["rounds"] = [{k: v for k, v in r.items() if k not in ("losses", "curves")} for r in rounds]
     return test_p, record
