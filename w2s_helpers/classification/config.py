@@ -260,6 +260,11 @@ class ClassificationGridSpec(GridSpecBase):
     pairs: list[list[str]] | None = param(
         None, "explicit (weak, strong) pairs; default: every weak < strong", path=True
     )
+    self_transfer: bool = param(
+        True,
+        "also train each model on its own weak labels (weak -> weak), as the reference sweep:"
+        " can a student copy its teacher",
+    )
     losses: list[str] = param(["xent", "logconf"], "each pair trains once per loss")
     methods: list[dict] = param(
         [], "transfer methods as config overrides (baselines by name); default: one per loss"
