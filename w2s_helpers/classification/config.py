@@ -258,7 +258,9 @@ class ClassificationGridSpec(GridSpecBase):
         ["minilm-l6", "mpnet-base"], "the ladder, weak to strong as declared", path=True
     )
     pairs: list[list[str]] | None = param(
-        None, "explicit (weak, strong) pairs; default: every weak < strong", path=True
+        None,
+        "explicit (weak, strong) pairs, weak at or below strong; default: every weak < strong",
+        path=True,
     )
     self_transfer: bool = param(
         True,
