@@ -1,6 +1,7 @@
 """Grid expansion, validation before training, resume after a kill, and the paper spec."""
 
 import dataclasses
+import math
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def no_training(monkeypatch):
         ("models", ["tiny-random-bert", "gpt5"], "models: unknown model 'gpt5'"),
         ("datasets", ["imdbb"], "datasets: unknown dataset 'imdbb'"),
         ("losses", ["xent", "hinge"], "losses: unknown loss 'hinge'"),
-        ("pairs", [["tiny-random-llama", "tiny-random-bert"]], "weak model 'tiny-random-llama' is not below"),
+        ("pairs", [["tiny-random-llama", "tiny-random-bert"]], "weak model 'tiny-random-llama' is above"),
         ("base", {"mode": "finetune"}, "base/sweep: mode: .finetune.; expected one of"),
         ("base", {"epoch": 2}, r"base: unknown field\(s\) \[.epoch.\]"),
     ],
@@ -61,8 +62,9 @@ def test_expansion_counts(tmp_path):
     assert len(cell.task.args[0]) == 3 * 3
     # no ground truth has finished yet: every pair is blocked, none runs
     none, blocked = grid.transfer_cells(spec, "", "movie_polarity", tmp_path, papermill=False)
-    assert none == [] and len(blocked) == 3 and all(o.status == "blocked" for o in blocked)
-    assert grid.run_counts(spec) == {"gt_runs": 9, "transfer_runs": 18}  # 3 pairs x 3 seeds x 2 losses
+    assert none == [] and len(blocked) == 6 and all(o.status == "blocked" for o in blocked)
+    # 3 weak < strong pairs and 3 weak -> weak pairs, x 3 seeds x 2 losses
+    assert grid.run_counts(spec) == {"gt_runs": 9, "transfer_runs": 36}
 
 
 def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkeypatch):
@@ -96,7 +98,7 @@ def test_resume_after_kill_skips_finished_and_redoes_unfinished(tmp_path, monkey
     monkeypatch.setattr(stages, "run", spy)
     flow.run_grid(spec, tmp_path, papermill=False, report=False)
     results = {p.parent.name: p.stat().st_mtime_ns for p in tmp_path.glob("runs/*/result.json")}
-    assert len(results) == 4 + 4  # 2 models x 2 seeds gt, 1 pair x 2 seeds x 2 losses
+    assert len(results) == 4 + 12  # 2 models x 2 seeds gt, 3 pairs (2 weak -> weak) x 2 seeds x 2 losses
     assert all(results[k] == v for k, v in done.items())  # finished runs untouched
     assert killed.name in redone and not set(done) & set(redone)
 
@@ -138,7 +140,7 @@ def test_paper_gpu_spec_runs_with_tiny_models(tmp_path):
 def test_sweep_runs_every_setting_and_plots_pgr_against_it(tmp_path):
     spec = tiny_spec(seeds=[0], losses=["xent"], sweep={"epochs": [1.0, 3.0]})
     assert [tag for tag, _ in grid.variants(spec)] == ["__epochs1.0", "__epochs3.0"]
-    assert grid.run_counts(spec) == {"gt_runs": 4, "transfer_runs": 2}
+    assert grid.run_counts(spec) == {"gt_runs": 4, "transfer_runs": 6}  # 2 settings x 3 pairs
     root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     summary = (root / "median_pgr.csv").read_text().splitlines()
     assert summary[0].startswith("dataset,epochs,method")
@@ -160,7 +162,7 @@ def test_aux_coef_in_base_and_sweep_still_gives_pgr(tmp_path):
     import pandas as pd
 
     tr = pd.read_csv(root / "transfer.csv")
-    assert len(tr) == 2
+    assert len(tr) == 6  # 2 settings x (1 pair and 2 weak -> weak)
     assert tr["weak_gt_acc"].notna().all() and tr["strong_gt_acc"].notna().all()
 
 
@@ -170,12 +172,12 @@ def test_methods_name_the_baselines(tmp_path):
         seeds=[0],
         methods=[{"loss": "xent"}, {"loss": "xent", "relabel": "knn", "knn_k": 5}, {"loss": "window"}],
     )
-    assert grid.run_counts(spec) == {"gt_runs": 2, "transfer_runs": 3}
+    assert grid.run_counts(spec) == {"gt_runs": 2, "transfer_runs": 9}  # 3 pairs (2 weak -> weak) x 3
     root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
     import pandas as pd
 
     tr = pd.read_csv(root / "transfer.csv")
-    assert sorted(tr["method"]) == ["window(0.15)", "xent", "xent + knn relabel"]
+    assert sorted(tr[~tr["self_transfer"]]["method"]) == ["window(0.15)", "xent", "xent + knn relabel"]
     with pytest.raises(SpecError, match="methods"):
         flow.validate(tiny_spec(methods=[{"model": "x"}]))
     with pytest.raises(SpecError, match="relabel"):
@@ -214,3 +216,44 @@ def test_gpu_cells_are_split_by_job_size(tmp_path):
     # same runs, same ids: distributed and num_processes are how, not what
     assert cfg.run_id() == grid.base_config(v, "sciq", "qwen2.5-14b-base", 0).run_id()
     assert grid.transfer_jobs(v, "sciq", [["gpt2", "qwen2.5-14b-base"]])[0][0].suffix == "__8gpu"
+
+
+def test_pairs_include_each_model_with_itself_as_the_reference_sweep():
+    """The reference sweep's `for i: for j in range(i, n)`: (m, m) before m's pairs upward,
+    counted in run_counts and planned; declared pairs get every model's own row too, and
+    `self_transfer: false` gives the weak < strong pairs alone."""
+    a, b, c = "tiny-random-bert", "tiny-random-llama", "tiny-random-qwen2"
+    spec = tiny_spec(models=[a, b, c], seeds=[0], losses=["xent"])
+    assert grid.declared_pairs(spec) == [(a, a), (a, b), (a, c), (b, b), (b, c), (c, c)]
+    assert grid.run_counts(spec) == {"gt_runs": 3, "transfer_runs": 6}
+    from w2s_helpers.classification.plan import plan_rows
+
+    planned = [r.run for r in plan_rows(spec) if " transfer " in r.run]
+    assert len(planned) == 6 and f"movie_polarity transfer {a} -> {a} xent s0" in planned
+    declared = tiny_spec(models=[a, b, c], pairs=[[a, c]])
+    assert grid.declared_pairs(declared) == [(a, a), (a, c), (b, b), (c, c)]
+    assert grid.declared_pairs(dataclasses.replace(declared, pairs=[[b, b]])) == [(a, a), (b, b), (c, c)]
+    off = tiny_spec(models=[a, b, c], self_transfer=False)
+    assert grid.declared_pairs(off) == [(a, b), (a, c), (b, c)]
+    assert grid.declared_pairs(dataclasses.replace(off, pairs=[[b, b], [a, c]])) == [(b, b), (a, c)]
+    flow.validate(dataclasses.replace(off, pairs=[[b, b]]))  # a declared (m, m) is a valid pair
+
+
+def test_weak_to_weak_row_end_to_end_in_process(tmp_path):
+    """A one-model ladder has only its weak -> weak row: the student trains on its own
+    teacher's soft labels (one ground-truth run is both teacher and ceiling), PGR is
+    undefined, and the report shows the row in transfer.csv and self_transfer.csv / .md."""
+    import pandas as pd
+
+    spec = tiny_spec(models=["tiny-random-bert"], losses=["xent"], seeds=[0])
+    assert grid.run_counts(spec) == {"gt_runs": 1, "transfer_runs": 1}
+    root = flow.run_grid(flow.validate(spec), tmp_path, papermill=False)
+    (row,) = pd.read_csv(root / "transfer.csv").to_dict("records")
+    assert row["self_transfer"] and row["weak_model"] == row["strong_model"] == "tiny-random-bert"
+    assert row["weak_gt_run"] == row["strong_gt_run"] and math.isnan(row["pgr"])
+    (st,) = pd.read_csv(root / "self_transfer.csv").to_dict("records")
+    assert st["model"] == "tiny-random-bert" and st["method"] == "xent" and st["seeds"] == 1
+    assert st["teacher_acc"] == pytest.approx(row["weak_gt_acc"])
+    assert st["student_acc"] == pytest.approx(row["transfer_acc"])
+    assert st["gap"] == pytest.approx(row["transfer_acc"] - row["weak_gt_acc"])
+    assert "tiny-random-bert" in (root / "self_transfer.md").read_text()

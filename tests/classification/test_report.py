@@ -195,3 +195,27 @@ def test_invalid_pgr_when_ceiling_not_above_weak():
     runs.loc[runs["run_id"] == "gt-s-0", "test_acc"] = 0.55  # ceiling below the weak model
     t = transfer_table(runs).set_index(["weak_model", "strong_model", "loss", "seed"])
     assert math.isnan(t.loc[("w", "s", "xent", 0), "pgr"])
+
+
+def test_self_transfer_rows_are_marked_and_summarised():
+    """weak -> weak rows: marked in the transfer table (PGR undefined), left out of the
+    median (the reference drops weak == strong), and shown apart with the teacher's and the
+    student's accuracy and their gap, mean over seeds."""
+    from w2s_helpers.classification.report import self_transfer_table
+
+    runs = pd.concat(
+        [RUNS, pd.DataFrame([tr("w", "w", "xent", 0, 0.55), tr("w", "w", "xent", 1, 0.59)])],
+        ignore_index=True,
+    )
+    t = transfer_table(runs)
+    mine = t[t["self_transfer"]]
+    assert len(mine) == 2 and mine["pgr"].isna().all() and (~t["self_transfer"]).sum() == len(t) - 2
+    before = median_pgr(transfer_table(RUNS)).set_index("method")
+    after = median_pgr(t).set_index("method")
+    assert after.loc["xent", "median_pgr"] == pytest.approx(before.loc["xent", "median_pgr"])
+    assert after.loc["xent", "median_pgr_rows"] == before.loc["xent", "median_pgr_rows"]
+    (row,) = self_transfer_table(t).to_dict("records")
+    assert (row["model"], row["method"], row["seeds"]) == ("w", "xent", 2)
+    assert row["teacher_acc"] == pytest.approx(0.60) and row["student_acc"] == pytest.approx(0.57)
+    assert row["gap"] == pytest.approx(-0.03) and row["gap_sd"] == pytest.approx(0.02 * 2**0.5)
+    assert self_transfer_table(transfer_table(RUNS)).empty

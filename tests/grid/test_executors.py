@@ -100,7 +100,7 @@ def test_grid_through_submitit_survives_a_killed_driver(tmp_path):
     assert first, "no run finished before the kill"
     subprocess.run(cmd, env=env, check=True, capture_output=True)
     results = {p: p.stat().st_mtime_ns for p in out.glob("runs/*/result.json")}
-    assert len(results) == 2 + 1  # 2 models, 1 pair
+    assert len(results) == 2 + 3  # 2 models, 1 pair and 2 weak -> weak
     assert all(results[p] == t for p, t in first.items())  # finished runs untouched
     assert (out / "transfer.csv").exists()
 

@@ -192,7 +192,7 @@ def test_a_grid_runs_through_slurm(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert len(list(out.glob("runs/*/result.json"))) == 2 + 1  # 2 models, 1 pair
+    assert len(list(out.glob("runs/*/result.json"))) == 2 + 3  # 2 models, 1 pair and 2 weak -> weak
     assert (out / "transfer.csv").exists()
     ledger = Ledger(out / "jobs")
     assert len(ledger.cells) == 2  # one dataset: its ground-truth cell, then its transfer cell

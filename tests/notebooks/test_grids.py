@@ -31,7 +31,8 @@ def test_classification_grid_runs_the_three_notebooks(tmp_path):
         "notebooks/movie_polarity__transfer/02_weak_to_strong.ipynb",
     ]
     table = pd.read_csv(root / "transfer.csv")  # an encoder weak and a causal strong: both ceilings found
-    assert len(table) == 2 and table[["weak_gt_acc", "strong_gt_acc"]].notna().all().all()
+    # 1 pair and each model's weak -> weak row, x 2 losses
+    assert len(table) == 6 and table[["weak_gt_acc", "strong_gt_acc"]].notna().all().all()
     for f in ("accuracy.png", "pgr.png", "median_pgr.md", "transfer.csv", "runs.csv"):
         assert (root / f).exists(), f
     mtimes = {p: p.stat().st_mtime_ns for p in root.glob("runs/*/result.json")}
@@ -53,12 +54,14 @@ def test_a_failing_cell_does_not_stop_the_grid(tmp_path):
     assert status["movie_polarity__gt"] == "failed"
     assert status["movie_polarity__tiny-random-bert__to__broken-model"] == "blocked"
     assert status["movie_polarity__broken-model__to__tiny-random-llama"] == "blocked"
+    assert status["movie_polarity__broken-model__to__broken-model"] == "blocked"
     assert status["movie_polarity__transfer"] == "done"
     (gt,) = [o for o in e.value.outcomes if o.key == "movie_polarity__gt"]
     assert "broken-model" in gt.error
     failed = tmp_path / "grid" / "notebooks" / "movie_polarity__gt" / "01_ground_truth.failed.ipynb"
     assert failed.exists() and str(failed) in str(e.value)
-    assert len(pd.read_csv(tmp_path / "grid" / "transfer.csv")) == 2  # the report covers what finished
+    # the report covers what finished: 1 pair and 2 weak -> weak rows, x 2 losses
+    assert len(pd.read_csv(tmp_path / "grid" / "transfer.csv")) == 6
 
 
 def test_report_draws_with_no_valid_pgr(tmp_path):

@@ -1,6 +1,7 @@
 """Vision as a modality of the classification flow: K-class losses and metrics against an
 independent computation, binary results unchanged, and a tiny image grid through papermill."""
 
+import json
 import math
 
 import numpy as np
@@ -61,7 +62,8 @@ def test_k_class_metrics_and_binary_unchanged():
 @pytest.mark.zoo
 def test_tiny_vision_grid_through_papermill(tmp_path):
     """CIFAR-10 (offline), tiny random image models of two families, probes on their
-    features: notebooks 01, 02 and 03 run headless and the report has 10-class PGR rows."""
+    features: notebooks 01, 02 and 03 run headless and the report has 10-class PGR rows and
+    each model's weak -> weak row."""
     spec = GridSpec(
         name="v",
         datasets=["cifar10"],
@@ -76,5 +78,13 @@ def test_tiny_vision_grid_through_papermill(tmp_path):
     gt = runs[runs["kind"] == "gt"]
     assert len(gt) == 2 and (gt["test_acc"] > 0.05).all()  # 10 classes
     tr = pd.read_csv(root / "transfer.csv")
-    assert sorted(tr["method"]) == ["logconf", "xent"] and tr["transfer_auroc"].notna().all()
+    assert sorted(tr["method"]) == ["logconf"] * 3 + ["xent"] * 3 and tr["transfer_auroc"].notna().all()
     assert (root / "accuracy.png").exists()
+    # the weak -> weak rows (each model on its own weak labels): marked, and shown apart
+    mine = tr[tr["self_transfer"]]
+    assert len(mine) == 4 and (mine["weak_model"] == mine["strong_model"]).all() and mine["pgr"].isna().all()
+    st = pd.read_csv(root / "self_transfer.csv")
+    assert len(st) == 4 and set(st["model"]) == {"tiny-alexnet", "tiny-resnet50"}
+    cells = json.loads((root / "03_plot_classification.ipynb").read_text())["cells"]
+    shown = [str(c.get("outputs")) for c in cells if "rep.self_transfer" in "".join(c["source"])]
+    assert len(shown) == 1 and "teacher_acc" in shown[0] and "tiny-alexnet" in shown[0]

@@ -264,7 +264,14 @@ class ClassificationGridSpec(GridSpecBase):
         ["minilm-l6", "mpnet-base"], "the ladder, weak to strong as declared", path=True
     )
     pairs: list[list[str]] | None = param(
-        None, "explicit (weak, strong) pairs; default: every weak < strong", path=True
+        None,
+        "explicit (weak, strong) pairs, weak at or below strong; default: every weak < strong",
+        path=True,
+    )
+    self_transfer: bool = param(
+        True,
+        "also train each model on its own weak labels (weak -> weak), as the reference sweep:"
+        " can a student copy its teacher",
     )
     losses: list[str] = param(["xent", "logconf"], "each pair trains once per loss")
     methods: list[dict] = param(

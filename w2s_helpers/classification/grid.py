@@ -1,7 +1,9 @@
 """A classification grid's rules and cells: datasets x ladder x methods x seeds, as the
 reference sweep does.
 
-Every ground-truth run once, every weak < strong pair once per (dataset, seed, method). The
+Every ground-truth run once, every weak <= strong pair once per (dataset, seed, method): as
+the reference sweep, the pairs include each model with itself (weak -> weak, `self_transfer`),
+which shows whether a student can reproduce its teacher at all (its PGR is undefined). The
 notebooks do the work (01 per dataset over the ladder and seeds, 02 per dataset over every
 pair, 03 to report), each executed copy kept in `<root>/notebooks/`; `papermill=False` calls
 the same stage functions in process. Reading, checking, running and resuming a spec are
@@ -46,11 +48,23 @@ def base_config(
     )
 
 
+def _with_self(spec: ClassificationGridSpec, ladder: list[str]) -> list[tuple[str, str]]:
+    """The spec's pairs (or every weak < strong pair of `ladder`) and, with `self_transfer`,
+    each model of the ladder with itself: (m, m) after the pairs whose weak model is m, as
+    the reference sweep orders them (for i: for j in range(i, n))."""
+    declared = [(w, s) for w, s in spec.pairs] if spec.pairs else list(itertools.combinations(ladder, 2))
+    if not spec.self_transfer:
+        return declared
+    out = []
+    for m in ladder:
+        out += [(m, m), *(p for p in declared if p[0] == m and p[1] != m)]
+    return out
+
+
 def declared_pairs(spec: ClassificationGridSpec) -> list[tuple[str, str]]:
-    """The spec's pairs, or every weak < strong pair of the ladder as declared."""
-    if spec.pairs:
-        return [(w, s) for w, s in spec.pairs]
-    return list(itertools.combinations(spec.models, 2))
+    """The pairs of the ladder as declared: the spec's or every weak < strong pair, and each
+    model with itself unless `self_transfer` is off."""
+    return _with_self(spec, list(spec.models))
 
 
 def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> None:
@@ -73,9 +87,9 @@ def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> No
         if len(pair) != 2 or any(m not in spec.models for m in pair):
             raise SpecError(f"{where}: pairs: {pair} must name two models of the ladder {spec.models}")
         weak, strong = pair
-        if spec.models.index(weak) >= spec.models.index(strong):
+        if spec.models.index(weak) > spec.models.index(strong):
             raise SpecError(
-                f"{where}: pairs: weak model {weak!r} is not below strong model {strong!r} in the ladder {spec.models}"
+                f"{where}: pairs: weak model {weak!r} is above strong model {strong!r} in the ladder {spec.models}"
             )
     fixed = {"dataset", "model", "weak_model", "seed"}
     for m in spec.methods:
@@ -154,10 +168,11 @@ def ladder(spec: ClassificationGridSpec, dataset: str, root: Path) -> list[str]:
 
 
 def pairs(spec: ClassificationGridSpec, dataset: str, root: Path) -> list[tuple[str, str]]:
-    """The pairs that train: the spec's, or every weak < strong pair of the (ordered) ladder."""
+    """The pairs that train: the spec's, or every weak < strong pair of the (ordered) ladder,
+    and each model with itself (`self_transfer`)."""
     if spec.pairs:
         return declared_pairs(spec)
-    return list(itertools.combinations(ladder(spec, dataset, root), 2))
+    return _with_self(spec, ladder(spec, dataset, root))
 
 
 def _done(cfgs: list[ClassificationConfig], root: Path) -> bool:

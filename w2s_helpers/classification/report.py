@@ -87,12 +87,14 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
         pgr(w, s, t) for w, s, t in zip(tr["weak_gt_auroc"], tr["strong_gt_auroc"], tr["test_auroc"])
     ]
     tr["method"] = [method_label(r) for r in tr.to_dict("records")]
+    tr["self_transfer"] = tr["weak_model"] == tr["model"]  # weak -> weak: PGR undefined
     varying = varying_fields(runs)
     cols = [
         "dataset",
         *varying,
         "weak_model",
         "model",
+        "self_transfer",
         "method",
         "loss",
         "seed",
@@ -119,6 +121,28 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     return tr[list(dict.fromkeys(c for c in cols if c in tr))].rename(
         columns={"model": "strong_model", "test_acc": "transfer_acc", "test_auroc": "transfer_auroc"}
     )
+
+
+def self_transfer_table(tr: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """The weak -> weak rows (a model trained on its own weak labels, the same features as
+    its teacher): per (dataset, swept settings, model, method), the teacher's test accuracy,
+    the student's and the gap (student - teacher), mean over seeds with the gap's sd and
+    the seeds. A student that cannot copy its teacher (a gap well below 0) says the student
+    recipe, not weak-to-strong generalisation, is what the other rows measure."""
+    cols = ["dataset", *by, "model", "method", "teacher_acc", "student_acc", "gap", "gap_sd", "seeds"]
+    rows = tr[tr["self_transfer"]] if "self_transfer" in tr else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(gap=rows["transfer_acc"] - rows["weak_gt_acc"])
+    agg = rows.groupby(["dataset", *by, "strong_model", "method"], dropna=False).agg(
+        teacher_acc=("weak_gt_acc", "mean"),
+        student_acc=("transfer_acc", "mean"),
+        gap=("gap", "mean"),
+        gap_sd=("gap", "std"),
+        seeds=("seed", "nunique"),
+    )
+    out = agg.reset_index().rename(columns={"strong_model": "model"})
+    return out.sort_values(["dataset", *by, "teacher_acc", "method"])[cols].reset_index(drop=True)
 
 
 def gt_table(runs: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -166,6 +190,7 @@ class Report:
     transfer: pd.DataFrame
     ground_truth: pd.DataFrame
     median_pgr: pd.DataFrame
+    self_transfer: pd.DataFrame = field(default_factory=pd.DataFrame)  # the weak -> weak rows
     figures: dict[str, plt.Figure] = field(default_factory=dict)
 
     def metrics(self) -> dict:
@@ -174,6 +199,7 @@ class Report:
             "transfer_runs": len(self.transfer),
             "median_pgr": self.median_pgr.to_dict("records"),
             "ground_truth": self.ground_truth.to_dict("records"),
+            "self_transfer": self.self_transfer.to_dict("records"),
         }
 
 
@@ -191,7 +217,7 @@ def build_report(run_root: str | Path, min_gap: float = 0.02, run_ids: list[str]
     else:
         figures = {"accuracy.png": reference_plot(gt, tr), "pgr.png": pgr_plot(tr, min_gap)}
     figures.update(learning_curves(run_root, tr))
-    return Report(runs, tr, gt, summary, figures)
+    return Report(runs, tr, gt, summary, self_transfer_table(tr, by), figures)
 
 
 def save_report(report: Report, out_dir: str | Path) -> None:
@@ -201,9 +227,10 @@ def save_report(report: Report, out_dir: str | Path) -> None:
         (report.transfer, "transfer"),
         (report.ground_truth, "ground_truth"),
         (report.median_pgr, "median_pgr"),
+        (report.self_transfer, "self_transfer"),
     ):
         save_table(df, out_dir / f"{stem}.csv")
-        if stem in ("ground_truth", "median_pgr"):
+        if stem in ("ground_truth", "median_pgr", "self_transfer"):
             save_table(df, out_dir / f"{stem}.md")
     for name, fig in report.figures.items():
         save_figure(fig, out_dir / name)
