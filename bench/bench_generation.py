@@ -8,15 +8,19 @@ counts prompt and generated tokens. Variants, each on the same prompts:
   baseline   fp32, batches of 8, every prompt prefilled in full (the engine before issue #8)
   batch 64   larger batches
   + prefix   the demonstrations' keys and values computed once per call and reused
-  + bf16     bf16 weights and activations (only where the CPU computes in bf16; else skipped)
   sampling   k samples per prompt: one pass per sample vs each prompt prefilled once
+  dtype      batch 64 + prefix in the dtype policy's choice (`dtype: auto`: fp32 on every CPU),
+             in explicit bf16, and in bf16 with a merged LoRA adapter (the stages' policies),
+             interleaved (A, B, C, A, B, C) --repeats times, each against the policy's run of
+             the same round. bf16 runs on every CPU: where the CPU lacks bf16 arithmetic
+             (AVX-512 BF16 / AMX) it is emulated and slower, which the table then shows.
 
 Greedy accuracy of every variant is reported (it must agree within noise), and the fraction
 of the compute bound reached: the matrix FLOPs of the token positions the model actually ran
 (2 x weights per position) over the time, against this CPU's measured matmul throughput in
 the dtype used (bf16 where the CPU computes in it, else fp32).
 
-    .venv/bin/python bench/bench_generation.py [--model qwen2.5-0.5b] [--n 64]
+    .venv/bin/python bench/bench_generation.py [--model qwen2.5-0.5b] [--n 64] [--dtype-only]
 
 Results print as a table and land in results/bench/generation.json.
 """
@@ -25,11 +29,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import pandas as pd
 import torch
 
+from w2s_helpers import zoo
+from w2s_helpers.core.compute import resolve_dtype
 from w2s_helpers.core.fileio import write_json
 from w2s_helpers.core.paths import results_dir
 from w2s_helpers.reasoning import prompts as P
@@ -57,6 +66,37 @@ def demo_prompts(n: int, shots: int = 4) -> tuple[list[str], list[str], list[str
     demos = P.make_prefix([(r["question"], r["solution"]) for r in splits["train_1"][:shots]])
     qs = splits["train_2"][:n]
     return [demos + P.zero_shot(q["question"]) for q in qs], [q["id"] for q in qs], [q["gold"] for q in qs]
+
+
+def identity_adapter(model: str, folder: Path) -> str:
+    """A LoRA adapter on every linear layer as training starts it (B = 0): merged, the weights
+    equal the base's (accuracy unchanged), but the model is a merged adapter's, whose weights
+    do not require grad, as in the stages' evaluations."""
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(r=16, lora_alpha=32, target_modules="all-linear", task_type="CAUSAL_LM")
+    get_peft_model(zoo.load_causal_lm(model, dtype=torch.float32), config).save_pretrained(folder)
+    return str(folder)
+
+
+def dtype_rows(model: str, prompts, keys, golds, p: SamplingParams, repeats: int) -> list[dict]:
+    """The dtype policy against explicit bf16 (plain and merged LoRA), interleaved per round;
+    each row's ratio is against the policy's run of its own round."""
+    policy_dtype = resolve_dtype("auto")
+    with tempfile.TemporaryDirectory() as tmp:
+        lora = Policy("bench-lora", model, [identity_adapter(model, Path(tmp) / "adapter")])
+        gens = {
+            f"dtype policy (auto: {policy_dtype})": HFGenerator(Policy("bench", model), 64, policy_dtype),
+            "bf16 (explicit)": HFGenerator(Policy("bench", model), 64, "bfloat16"),
+            "bf16 (explicit), merged LoRA policy": HFGenerator(lora, 64, "bfloat16"),
+        }
+    rows = []
+    for k in range(repeats):
+        round_rows = [run(g, f"{name}, round {k + 1}", prompts, keys, golds, p) for name, g in gens.items()]
+        for r in round_rows:
+            r["vs_policy"] = round(r["tokens_per_s"] / round_rows[0]["tokens_per_s"], 2)
+        rows += round_rows
+    return rows
 
 
 def run(gen: HFGenerator, name: str, prompts, keys, golds, p: SamplingParams, loops: int = 1) -> dict:
@@ -91,12 +131,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=64, help="prompts (ASDiv train_2 questions)")
     ap.add_argument("--max-new-tokens", type=int, default=48)
     ap.add_argument("--k", type=int, default=4, help="samples per prompt in the sampling comparison")
+    ap.add_argument("--repeats", type=int, default=2, help="interleaved rounds of the dtype comparison")
+    ap.add_argument("--dtype-only", action="store_true", help="only the dtype comparison")
     args = ap.parse_args()
     prompts, keys, golds = demo_prompts(args.n)
     policy = Policy("bench", args.model)
     greedy = SamplingParams(max_new_tokens=args.max_new_tokens)
     bf16 = torch.cpu._is_avx512_bf16_supported()
-    rows = []
+    rows = dtype_rows(args.model, prompts, keys, golds, greedy, args.repeats)
+    if args.dtype_only:
+        return report(args.model, rows, bf16)
     gen = HFGenerator(policy, batch_size=8, dtype=torch.float32, prefix_cache=False)
     rows.append(run(gen, "baseline: fp32, batch 8, full prefill", prompts, keys, golds, greedy))
     gen.batch_size = 64
@@ -126,26 +170,26 @@ def main() -> None:
             samp_k,
         )
     )
-    if bf16:
-        gen16 = HFGenerator(policy, batch_size=64, dtype=torch.bfloat16, prefix_cache=True)
-        rows.append(run(gen16, "batch 64 + shared prefix + bf16", prompts, keys, golds, greedy))
-    base = rows[0]["tokens_per_s"]
+    report(args.model, rows, bf16)
+
+
+def report(model: str, rows: list[dict], bf16: bool) -> None:
+    base = next((r for r in rows if r["variant"].startswith("baseline")), rows[0])  # rows[0]: the policy's
     # the matrix work per token position: every weight but the input embedding (a lookup);
     # the LM head runs once per generated token, counted in with the rest as an upper bound
-    params = sum(
-        p.numel() for n, p in gen.model.named_parameters() if p is not gen.model.get_input_embeddings().weight
-    )
-    peak = {"float32": matmul_gflops(torch.float32)}
-    if bf16:
-        peak["bfloat16"] = matmul_gflops(torch.bfloat16)
+    lm = zoo.load_causal_lm(model)
+    params = sum(p.numel() for p in lm.parameters() if p is not lm.get_input_embeddings().weight)
+    peak = {dtype: matmul_gflops(getattr(torch, dtype)) for dtype in sorted({r["dtype"] for r in rows})}
     for r in rows:
-        r["ratio"] = round(r["tokens_per_s"] / base, 2)
+        r["ratio"] = round(r["tokens_per_s"] / base["tokens_per_s"], 2)
         r["of_bound"] = round(2 * params * r["computed"] / r["seconds"] / (peak[r["dtype"]] * 1e9), 2)
-    table = pd.DataFrame(rows)
-    print(table.to_markdown(index=False))
+    print(pd.DataFrame(rows).to_markdown(index=False))
+    for name in dict.fromkeys(r["variant"].rsplit(", round", 1)[0] for r in rows if "vs_policy" in r):
+        vs = [r["vs_policy"] for r in rows if r["variant"].startswith(name + ", round")]
+        print(f"{name}: x{statistics.median(vs):.2f} the policy's tokens/s (rounds: {vs})")
     print(f"\nmatmul GFLOP/s: {peak}; bf16 arithmetic on this CPU: {bf16}; parameters: {params / 1e6:.0f}M")
     write_json(
-        results_dir() / "bench" / "generation.json", {"model": args.model, "peak_gflops": peak, "rows": rows}
+        results_dir() / "bench" / "generation.json", {"model": model, "peak_gflops": peak, "rows": rows}
     )
 
 

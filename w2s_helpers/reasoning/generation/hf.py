@@ -51,6 +51,15 @@ class HFGenerator:
         self.batch_size, self.prefix_cache = batch_size, prefix_cache
 
     @property
+    def _decoder(self):
+        """The model without its LM head: prefills want only the cache. Through the head,
+        `logits_to_keep=1` hands it a strided [B, 1, hidden] slice; where the head's weight
+        does not require grad (a merged adapter's model) torch.matmul then broadcasts the weight
+        to [B, hidden, vocab] for a bmm, which in bf16 on a CPU oneDNN copies out (272 MB a row
+        for Qwen2.5-0.5B; at 128 rows the copy fails and torch turns oneDNN off for the process)."""
+        return self.model.get_decoder()
+
+    @property
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
@@ -83,13 +92,12 @@ class HFGenerator:
             cache.batch_repeat_interleave(len(suffixes))
         if width > 1:  # every token but the last, once per prompt; generate feeds the last
             pos = (mask.cumsum(-1) - 1).clamp_min(0)
-            cache = self.model(
+            cache = self._decoder(
                 input_ids=ids[:, len(prefix) : -1],
                 attention_mask=mask[:, :-1],
                 position_ids=pos[:, len(prefix) : -1],
                 past_key_values=cache,
                 use_cache=True,
-                logits_to_keep=1,  # only the cache is wanted: skip the LM head on every position
             ).past_key_values
         if n > 1:
             cache.batch_repeat_interleave(n)
@@ -127,7 +135,7 @@ class HFGenerator:
         cache = None
         if prefix:
             with torch.inference_mode():
-                cache = self.model(
+                cache = self._decoder(
                     input_ids=torch.tensor([prefix], device=self.device), use_cache=True
                 ).past_key_values
         computed = len(prefix)  # token positions the model actually runs (for the compute bound)
