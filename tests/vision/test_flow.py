@@ -35,12 +35,18 @@ def test_k_class_xent_kl_product_by_hand(k_class):
     assert get_loss("product")(logits, weak).item() == pytest.approx(-(prod * logp).sum(1).mean(), rel=1e-5)
 
 
-def test_k_class_logconf_hardens_to_the_students_argmax(k_class):
+def test_k_class_logconf_hardens_at_the_weak_class_rates(k_class):
+    """10 classes: the hardened targets give each class its share of the batch at the weak
+    labels' mean rates (largest remainders), and the loss mixes them with the weak labels."""
     logits, weak = k_class
     logp = torch.log_softmax(logits, -1).numpy()
-    hard = np.eye(10)[logp.argmax(1)]
+    fn = get_loss("logconf", aux_coef=0.5, warmup_frac=0.1)
+    hard = fn.hardened(torch.softmax(logits, -1), weak).numpy()
+    assert (hard.sum(1) == 1).all()
+    share = weak.numpy().mean(0) * len(hard)
+    assert (np.abs(hard.sum(0) - share) < 1).all()  # each class's quota, rounded
     target = 0.5 * weak.numpy() + 0.5 * hard  # aux_coef 0.5 after warmup
-    loss = get_loss("logconf", aux_coef=0.5, warmup_frac=0.1)(logits, weak, 1.0)
+    loss = fn(logits, weak, 1.0)
     assert loss.item() == pytest.approx(-(target * logp).sum(1).mean(), rel=1e-5)
 
 
