@@ -7,6 +7,7 @@ probe      linear probes                    finetune   full / LoRA / QLoRA fine-
 fit        one training of any mode on any targets (gt, transfer, strong-to-strong)
 losses     xent, logconf, product, ...      metrics    accuracy, AUROC
 baselines  kNN / logistic-regression relabelling and filtering, TopoFilter
+prompting  zero- / few-shot prompting baselines: label-word probabilities, prefix KV cache
 stages     the ground-truth and transfer runs (notebooks 01, 02)
 grid       a grid's rules and cells         plan       its plan rows
 sizing     what a run needs of the node; the cells' job sizes (1 GPU, or the spec's FSDP)
