@@ -15,4 +15,5 @@ flow       the flow as the grid engine runs it: load_spec, validate, run_grid
 notebooks  the notebooks' parameter specs
 records, report, figures   tables and figures from run records (notebook 03; no torch)
 medians    median PGR: the reference's statistic with a seed-bootstrap interval, the per-seed variant
+leaderboard  a grid root's rows of `w2s leaderboard`: median PGR per method, all pairs and each pair (no torch)
 """

@@ -1,4 +1,4 @@
-"""Command line: `w2s {demo,zoo,grid,notebooks}` (also `python -m w2s_helpers.cli`).
+"""Command line: `w2s {demo,zoo,grid,replay,leaderboard,notebooks}` (also `python -m w2s_helpers.cli`).
 
 Bad input (a spec, a data file, a config value) is reported in one line naming the file
 and field, with exit status 2 and no traceback (`--debug` shows it); a grid whose cells
@@ -94,6 +94,13 @@ def cmd_replay(args: argparse.Namespace) -> None:
         print(pd.DataFrame(table).to_markdown(index=False, floatfmt=".3f"))
 
 
+def cmd_leaderboard(args: argparse.Namespace) -> None:
+    """One table over several results folders (classification grid roots, reasoning folders)."""
+    from .leaderboard import cmd_leaderboard as run
+
+    run(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="w2s", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -133,6 +140,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="the half split's seed (without --split)")
     s.add_argument("--json", action="store_true", help="a JSON list of {set, rows, questions, label_acc}")
     s.set_defaults(fn=cmd_replay)
+    s = sub.add_parser("leaderboard", help="one table over several results folders, best method first")
+    s.add_argument(
+        "dirs",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="a classification grid root (runs/*/result.json) or a reasoning experiment or grid folder",
+    )
+    s.add_argument("--out", type=Path, help="also write FILE.csv and FILE.md (give FILE.md or FILE.csv)")
+    s.add_argument(
+        "--metric", choices=["acc", "auroc"], default="acc", help="the median PGR that sorts (default: acc)"
+    )
+    s.set_defaults(fn=cmd_leaderboard)
     s = sub.add_parser("notebooks", help="check the notebooks' parameters cells against the configs")
     s.add_argument("--sync", action="store_true", help="rewrite the cells from the configs")
     s.set_defaults(fn=cmd_notebooks)
@@ -159,7 +179,7 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     )
 
 
-PATH_ARGS = ("spec", "out", "split", "weak_rows", "strong_rows")  # every subcommand's path arguments
+PATH_ARGS = ("spec", "out", "split", "weak_rows", "strong_rows", "dirs")  # every subcommand's path arguments
 
 
 def from_shell_cwd(args: argparse.Namespace) -> argparse.Namespace:
@@ -168,6 +188,8 @@ def from_shell_cwd(args: argparse.Namespace) -> argparse.Namespace:
     for name in PATH_ARGS:
         if isinstance(value := getattr(args, name, None), Path):
             setattr(args, name, value.expanduser().resolve())
+        elif isinstance(value, list) and all(isinstance(v, Path) for v in value):
+            setattr(args, name, [v.expanduser().resolve() for v in value])
     dataset = getattr(args, "dataset", None)
     if isinstance(dataset, str) and Path(dataset).suffix.lower() in DATA_SUFFIXES:
         args.dataset = str(Path(dataset).expanduser().resolve())

@@ -22,5 +22,6 @@ grid          a grid's rules and cells: experiments over sweeps x pairs x seeds
 plan          its plan rows                 flow   the flow as the grid engine runs it
 sizing        each stage's estimate; an experiment's job asks for its largest stage's GPUs
 grid_report   the grid's table over every experiment, with intervals                (no torch)
+leaderboard   an experiment's or a grid's rows of `w2s leaderboard`, best PGR first   (no torch)
 notebooks     the notebooks' parameter specs
 """
