@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from w2s_helpers.classification import stages
+from w2s_helpers.classification import scoring, stages, supervision
 from w2s_helpers.classification.config import ClassificationConfig
 from w2s_helpers.classification.fit import make_loss
 
@@ -14,14 +14,14 @@ from w2s_helpers.classification.fit import make_loss
 def test_rate_diagnostics_by_hand():
     weak = np.array([[0.4, 0.6], [0.45, 0.55], [0.9, 0.1], [0.2, 0.8]])
     test_p = np.array([[0.3, 0.7], [0.8, 0.2]])
-    d = stages.rate_diagnostics(weak, [1, 1, 0], test_p)
+    d = scoring.rate_diagnostics(weak, [1, 1, 0], test_p)
     assert d == {
         "weak_soft_rate": pytest.approx(0.5125),  # mean of 0.6, 0.55, 0.1, 0.8
         "weak_hard_rate": 0.75,  # three of four above 0.5
         "true_rate": pytest.approx(2 / 3, abs=1e-5),
         "test_pred_rate": 0.5,
     }
-    k3 = stages.rate_diagnostics(np.eye(3)[[0, 1, 1, 2]], [0, 0, 2], np.eye(3)[[2, 2]])
+    k3 = scoring.rate_diagnostics(np.eye(3)[[0, 1, 1, 2]], [0, 0, 2], np.eye(3)[[2, 2]])
     assert k3["weak_hard_rate"] == [0.25, 0.5, 0.25] and k3["test_pred_rate"] == [0.0, 0.0, 1.0]
 
 
@@ -67,7 +67,7 @@ def test_every_transfer_record_carries_the_rates(skewed_file, tmp_path, loss):
     record = stages.run(cfg, tmp_path)
     data = stages.load_data(cfg)
     assert record["true_rate"] == pytest.approx(np.mean(data.train1["label"]), abs=1e-5)
-    weak, _ = stages.read_weak_labels(stages.weak_labels_path(tmp_path, cfg), data)
+    weak, _ = supervision.read_weak_labels(supervision.weak_labels_path(tmp_path, cfg), data)
     assert record["weak_soft_rate"] == pytest.approx(weak[:, 1].mean(), abs=1e-5)
     assert record["weak_hard_rate"] == pytest.approx((weak[:, 1] > 0.5).mean(), abs=1e-5)
     assert 0 <= record["test_pred_rate"] <= 1

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from w2s_helpers.classification import baselines, probe, stages
+from w2s_helpers.classification import baselines, probe, stages, supervision
 from w2s_helpers.classification.config import ClassificationConfig
 from w2s_helpers.classification.data import usable_examples
 from w2s_helpers.classification.features import feature_key
@@ -136,7 +136,7 @@ def test_repeated_texts_do_not_shift_weak_labels(repeated_file, tmp_path):
     assert len(ids) == len(set(ids)) == 150  # every text once, halves / slices / test disjoint
     transfer = ClassificationConfig(model="tiny-random-llama", weak_model="tiny-random-bert", **base)
     stages.run_all([weak, transfer.ground_truth("tiny-random-llama"), transfer], tmp_path)
-    soft, val = stages.read_weak_labels(stages.weak_labels_path(tmp_path, transfer), data)
+    soft, val = supervision.read_weak_labels(supervision.weak_labels_path(tmp_path, transfer), data)
     assert len(soft) == len(data.train2) and len(val) == len(data.val2)
 
 

@@ -18,9 +18,9 @@ from ..core.compute import Compute
 from ..core.configs import ConfigError, coerce, identity, param, to_dict
 from ..core.hashing import slug, stable_hash
 from ..core.paths import DATA_SUFFIXES, resolve_path, results_dir
-from ..grid.spec import GridSpecBase
 from .data import data_identity, is_file_dataset
 from .data import modality as data_modality
+from .methods import check_method
 
 Mode = Literal["probe", "full", "lora"]
 Pooling = Literal["mean", "last", "cls"]
@@ -28,6 +28,9 @@ Pooling = Literal["mean", "last", "cls"]
 LOSS_NAMES = ("xent", "logconf", "logconf_prior", "logconf_hard", "product", "kl", "entropy", "window")
 CONFIDENCE_LOSSES = ("logconf", "logconf_prior", "logconf_hard", "entropy")  # aux_coef, warmup, balance
 PROBES = ("none", "knn", "logreg", "topo")  # weak-label improvement on the strong model's features
+FILTERS = (*PROBES, "confidence")  # confidence: the weak labels' own confidence, no probe
+COMBINES = ("mean", "confident", "fitted")  # how several weak supervisors' labels become one
+PROMPTS = ("none", "zero_shot", "weak_shots", "gold_shots")  # prompting baselines: nothing trains
 RUN_FIELDS = ("model", "weak_model", "loss", "seed")  # what varies inside one recipe
 
 
@@ -49,6 +52,14 @@ def _uses_neighbours(cfg: Any) -> bool:
 
 def _file_dataset(cfg: Any) -> bool:
     return is_file_dataset(cfg.dataset)
+
+
+def _models_key(models: list[str], cfg: Any) -> list[str | None]:
+    return [zoo.model_key(m, cfg) for m in models]
+
+
+def _prompting(cfg: Any) -> bool:
+    return _transfer(cfg) and cfg.prompt != "none"
 
 
 @dataclass
@@ -129,13 +140,57 @@ class ClassificationConfig(Compute):
     relabel: Literal["none", "knn", "logreg", "topo"] = param(
         "none", "replace weak labels by a probe's on strong features", when=_transfer
     )
-    filter: Literal["none", "knn", "logreg", "topo"] = param(
-        "none", "drop the weak labels a probe disagrees with most", when=_transfer
+    filter: Literal["none", "knn", "logreg", "topo", "confidence"] = param(
+        "none",
+        "drop the weak labels a probe disagrees with most (confidence: the least confident ones)",
+        when=_transfer,
     )
     contamination: float = param(
         0.1,
         "filter: the share of weak labels dropped (EleutherAI's default)",
-        when=lambda c: _transfer(c) and c.filter != "none",
+        when=lambda c: _transfer(c) and c.filter != "none" and c.confidence_threshold is None,
+    )
+    confidence_threshold: float | None = param(
+        None,
+        "filter 'confidence': keep the weak labels whose top probability is at least this"
+        " (instead of dropping the `contamination` share)",
+        when=lambda c: _transfer(c) and c.filter == "confidence",
+    )
+    co_supervisors: list[str] = param(
+        [],
+        "further weak supervisors whose soft labels combine with weak_model's (several teachers);"
+        " PGR is then against the best single supervisor by validation accuracy",
+        key=_models_key,
+        when=lambda c: _transfer(c) and bool(c.co_supervisors),
+    )
+    combine: Literal["mean", "confident", "fitted"] = param(
+        "mean",
+        "several supervisors: mean of soft labels | per example the most confident one (co-"
+        "supervised learning) | weights fitted on the supervisors' half-1 validation slices",
+        when=lambda c: _transfer(c) and bool(c.co_supervisors),
+    )
+    chain: list[str] = param(
+        [],
+        "bootstrapping (Burns et al. 4.3.1): intermediate models, weak to strong; each trains on"
+        " the previous one's labels of the half it did not train on; PGR against weak_model",
+        key=_models_key,
+        when=lambda c: _transfer(c) and bool(c.chain),
+    )
+    prompt: Literal["none", "zero_shot", "weak_shots", "gold_shots"] = param(
+        "none",
+        "a prompting baseline instead of training (causal LMs): zero-shot, or k demonstrations"
+        " labelled by the weak model (half 2) or with gold (half 1, the weak model's own data)",
+        when=_prompting,
+    )
+    n_shots: int = param(
+        8,
+        "demonstrations per prompt (the sandbox's few-shot baseline)",
+        when=lambda c: _prompting(c) and c.prompt != "zero_shot",
+    )
+    label_words: list[str] | None = param(
+        None,
+        "prompting your own file: one word per class (e.g. [' no', ' yes']); None: the task's",
+        when=_prompting,
     )
     knn_k: int = param(
         50, "neighbours of the kNN and topological probes (EleutherAI's default)", when=_uses_neighbours
@@ -189,6 +244,9 @@ class ClassificationConfig(Compute):
             raise ConfigError(f"val_frac: {self.val_frac}; a share of each half in (0, 0.5)")
         if self.pos_frac is not None and not 0 < self.pos_frac < 1:
             raise ConfigError(f"pos_frac: {self.pos_frac}; a class-1 rate in (0, 1)")
+        self.co_supervisors = [resolve_model_path(m) for m in self.co_supervisors]
+        self.chain = [resolve_model_path(m) for m in self.chain]
+        check_method(self)
         if self.relabel != "none" and self.filter != "none":
             raise ConfigError("relabel and filter: choose one (both at once is ill-defined, as in the peer)")
         if self.max_grad_norm < 0:
@@ -222,7 +280,9 @@ class ClassificationConfig(Compute):
         """The ground-truth run of `model` that this run depends on (same data and recipe)."""
         from dataclasses import replace
 
-        return replace(self, model=model, weak_model=None, loss="xent")
+        return replace(
+            self, model=model, weak_model=None, loss="xent", co_supervisors=[], chain=[], prompt="none"
+        )
 
     def recipe(self) -> dict:
         """What every run of one grid shares: the identity without model, loss and seed."""
@@ -256,33 +316,5 @@ def default_run_root(cfg: ClassificationConfig) -> Path:
     return results_dir() / "classification" / f"{dataset_stem(cfg.dataset)}-{stable_hash(cfg.recipe())}"
 
 
-@dataclass
-class ClassificationGridSpec(GridSpecBase):
-    """A sweep: datasets x ladder x methods x seeds; every gt run once, every pair once."""
-
-    models: list[str] = param(
-        ["minilm-l6", "mpnet-base"], "the ladder, weak to strong as declared", path=True
-    )
-    pairs: list[list[str]] | None = param(
-        None,
-        "explicit (weak, strong) pairs, weak at or below strong; default: every weak < strong",
-        path=True,
-    )
-    self_transfer: bool = param(
-        True,
-        "also train each model on its own weak labels (weak -> weak), as the reference sweep:"
-        " can a student copy its teacher",
-    )
-    losses: list[str] = param(["xent", "logconf"], "each pair trains once per loss")
-    methods: list[dict] = param(
-        [], "transfer methods as config overrides (baselines by name); default: one per loss"
-    )
-    order_by: Literal["ladder", "gt_accuracy"] = param(
-        "ladder", "gt_accuracy: reorder the ladder after gt runs"
-    )
-
-    def __post_init__(self) -> None:
-        coerce(self)
-
-
-GridSpec = ClassificationGridSpec  # the public API's name for it (README), kept stable
+# the grid spec lives beside its rules' types; importable from here as before
+from .grid_spec import ClassificationGridSpec, GridSpec  # noqa: E402, F401

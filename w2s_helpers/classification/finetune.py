@@ -143,6 +143,9 @@ def train_classifier(
             row = {"step": state.global_step}
             for name, (ds, labels) in evals.items():
                 p = predict_proba(model, tokenizer, ds)
+                if labels is None:  # sealed (a transfer run's test set): scored after training
+                    row[f"_pred_{name}"] = p
+                    continue
                 hard = hard_labels(np.asarray(labels))
                 row[f"{name}_acc"], row[f"{name}_auroc"] = (
                     round(accuracy(p, hard), 5),

@@ -102,7 +102,8 @@ def fit(
     class_prior: list[float] | None = None,
 ) -> Fit:
     """Train `cfg.model` on train_ds with `targets` ([n, K] probabilities); evaluate on
-    `evals` ({name: (ds, labels)}) as it trains; predict on each dataset of `predict_on`."""
+    `evals` ({name: (ds, labels)}; labels None: record predictions instead, `_pred_<name>`
+    in each curve point) as it trains; predict on each dataset of `predict_on`."""
     torch.manual_seed(cfg.seed + round_)
     loss_fn = make_loss(cfg, targets, class_prior)
     stats = getattr(loss_fn, "stats", dict)
@@ -141,7 +142,9 @@ def fit(
     )
     if torch.cuda.is_available() and not cfg.load_in_4bit and world_size() == 1:
         model = model.cuda()  # under a launcher the Trainer places each process's copy
-    train_ds = train_ds.remove_columns("soft_label").add_column("soft_label", targets.tolist())
+    if "soft_label" in train_ds.column_names:  # a ground-truth run's gold soft labels
+        train_ds = train_ds.remove_columns("soft_label")
+    train_ds = train_ds.add_column("soft_label", targets.tolist())
     history, curves, best = train_classifier(
         model,
         tok,

@@ -30,6 +30,7 @@ from ..scale.resources import Resources
 from . import sizing
 from .config import LOSS_NAMES, RUN_FIELDS, ClassificationConfig, ClassificationGridSpec, dataset_stem
 from .data import IMAGE_TASKS, check_counts, check_dataset, is_file_dataset, modality, usable_examples
+from .methods import expand, transfer_overrides
 from .notebooks import GROUND_TRUTH, WEAK_TO_STRONG
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def methods(spec: ClassificationGridSpec) -> list[dict]:
 
 
 def base_config(
-    spec: ClassificationGridSpec, dataset: str, model: str, seed: int, **kw
+    spec: ClassificationGridSpec, dataset: str, model: str = "", seed: int = 0, **kw
 ) -> ClassificationConfig:
     return from_dict(
         ClassificationConfig, {**spec.base, "dataset": dataset, "model": model, "seed": seed, **kw}
@@ -102,9 +103,7 @@ def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> No
             cfg = base_config(v, spec.datasets[0], spec.models[0], spec.seeds[0])
             cfg.identity()
             for m in methods(v):
-                base_config(
-                    v, spec.datasets[0], spec.models[-1], spec.seeds[0], weak_model=spec.models[0], **m
-                )
+                base_config(v, spec.datasets[0], seed=spec.seeds[0], **_some_pair(m, spec, where))
     except (ConfigError, KeyError, ValueError) as e:
         raise SpecError(f"{where}: base/sweep: {e}") from None
     if check_data:
@@ -117,15 +116,20 @@ def check_spec(spec: ClassificationGridSpec, where: str, check_data: bool) -> No
                 raise SpecError(f"{where}: base/sweep: {e}") from None
 
 
+def _some_pair(method: dict, spec: ClassificationGridSpec, where: str) -> dict:
+    """`method` expanded for the first pair of the declared ladder it applies to."""
+    for w, st in [*itertools.combinations(spec.models, 2), *declared_pairs(spec)]:
+        if (m := expand(method, w, st, spec.models)) is not None:
+            return {"weak_model": w, "model": st, **m}
+    raise SpecError(f"{where}: methods: {method!r} applies to no pair of the ladder {spec.models}")
+
+
 def _data_settings(spec: ClassificationGridSpec, dataset: str) -> set[tuple]:
     """The distinct data settings the grid's runs on `dataset` load with (sweeps and methods)."""
     out = set()
     for _, v in variants(spec):
         gt = base_config(v, dataset, spec.models[0], spec.seeds[0])
-        tr = [
-            base_config(v, dataset, spec.models[-1], spec.seeds[0], weak_model=spec.models[0], **m)
-            for m in methods(v)
-        ]
+        tr = [base_config(v, dataset, seed=spec.seeds[0], **_some_pair(m, spec, "")) for m in methods(v)]
         for c in (gt, *tr):
             out.add((c.n_train, c.n_test, c.balanced, c.text_column, c.label_column, c.pos_frac))
     return out
@@ -202,10 +206,12 @@ def gt_jobs(v: ClassificationGridSpec, dataset: str) -> list[tuple[sizing.Job, l
 
 
 def transfer_jobs(
-    v: ClassificationGridSpec, dataset: str, todo: list[list[str]]
+    v: ClassificationGridSpec, dataset: str, todo: list[list[str]], order: list[str] | None = None
 ) -> list[tuple[sizing.Job, list[list[str]]]]:
-    """[weak, strong] pairs grouped by the job size their strong model's runs need."""
-    configs = functools.partial(lambda v, d, p: _transfer_configs(v, d, [p]), v, dataset)
+    """[weak, strong] pairs grouped by the job size their strong model's runs need (`order`:
+    the ladder the methods' `between` reads; default: as declared)."""
+    order = order or list(v.models)
+    configs = functools.partial(lambda v, d, p: _transfer_configs(v, d, [p], order), v, dataset)
     return sizing.split(todo, configs, Resources(**v.resources))
 
 
@@ -240,22 +246,27 @@ def transfer_cells(
             key = f"{dataset_stem(dataset)}__{Path(weak).name}__to__{Path(strong).name}{tag}"
             why = f"needs the ground truth of {Path(missing).name}, which did not finish"
             blocked.append(Outcome(key, "blocked", why))
-    groups = transfer_jobs(v, dataset, todo)
-    return [_transfer_cell(v, tag, dataset, root, papermill, job, ps) for job, ps in groups], blocked
+    order = ladder(v, dataset, root)
+    groups = transfer_jobs(v, dataset, todo, order)
+    cells = [_transfer_cell(v, tag, dataset, root, papermill, job, ps, order) for job, ps in groups]
+    return [c for c in cells if c is not None], blocked
 
 
-def _transfer_configs(v, dataset: str, todo: list[list[str]], **compute) -> list[ClassificationConfig]:
-    return [
-        base_config(v, dataset, s, seed, weak_model=w, **method, **compute)
-        for w, s in todo
-        for seed in v.seeds
-        for method in methods(v)
-    ]
+def _transfer_configs(
+    v, dataset: str, todo: list[list[str]], order: list[str], **compute
+) -> list[ClassificationConfig]:
+    """Every run of these pairs: seeds x methods, each method expanded for its pair."""
+    runs = transfer_overrides(todo, v.seeds, methods(v), order)
+    return [base_config(v, dataset, **run, **compute) for run in runs]
 
 
-def _transfer_cell(v, tag, dataset, root, papermill, job: sizing.Job, todo: list[list[str]]) -> Cell:
+def _transfer_cell(
+    v, tag, dataset, root, papermill, job: sizing.Job, todo: list[list[str]], order
+) -> Cell | None:
     key = f"{dataset_stem(dataset)}__transfer{job.suffix}{tag}"
-    cfgs = _transfer_configs(v, dataset, todo, **job.compute)
+    cfgs = _transfer_configs(v, dataset, todo, order, **job.compute)
+    if not cfgs:  # no method applies to these pairs
+        return None
     if papermill:
         params = WEAK_TO_STRONG.parameters_for(
             cfgs[0],
@@ -264,6 +275,7 @@ def _transfer_cell(v, tag, dataset, root, papermill, job: sizing.Job, todo: list
             seeds=list(v.seeds),
             losses=list(v.losses),
             methods=list(v.methods),
+            ladder=list(order),
             run_root=str(root),
         )
         task = functools.partial(
@@ -290,5 +302,5 @@ def run_counts(spec: ClassificationGridSpec) -> dict[str, int]:
     """How many runs the grid has (transfer pairs counted from the declared ladder)."""
     n_var = len(variants(spec))
     gt = n_var * len(spec.datasets) * len(spec.models) * len(spec.seeds)
-    n_transfer = len(declared_pairs(spec)) * len(spec.seeds) * len(methods(spec))
+    n_transfer = len(transfer_overrides(declared_pairs(spec), spec.seeds, methods(spec), spec.models))
     return {"gt_runs": gt, "transfer_runs": n_var * len(spec.datasets) * n_transfer}

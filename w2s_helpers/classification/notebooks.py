@@ -37,6 +37,12 @@ WEAK_TO_STRONG = NotebookSpec(
             [],
             "instead of losses: config overrides per method, e.g. [{'loss': 'xent', 'relabel': 'knn'}]",
         ),
+        (
+            "ladder",
+            None,
+            "the models weak to strong, for methods naming 'between' (chain, co_supervisors);"
+            " None: as the pairs first name them",
+        ),
         _RUN_ROOT,
     ),
 )

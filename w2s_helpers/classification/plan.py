@@ -13,6 +13,7 @@ from ..scale.resources import Resources
 from . import sizing
 from .config import ClassificationConfig, ClassificationGridSpec, dataset_stem
 from .grid import base_config, declared_pairs, gt_jobs, methods, transfer_jobs
+from .methods import method_label, transfer_overrides
 
 
 def _row(cfg: ClassificationConfig, res: Resources, run: str, job: str) -> PlanRow:
@@ -46,11 +47,11 @@ def plan_rows(spec: ClassificationGridSpec) -> list[PlanRow]:
                         run = f"{stem}{tag} gt {Path(model).name} s{seed}"
                         rows.append(_row(cfg, res, run, f"{stem}__gt{job.suffix}{tag}"))
             for job, todo in transfer_jobs(v, d, [list(p) for p in declared_pairs(v)]):
-                for weak, strong in todo:
-                    for method in methods(v):
-                        for seed in v.seeds:
-                            cfg = base_config(v, d, strong, seed, weak_model=weak, **method)
-                            who = f"{Path(weak).name} -> {Path(strong).name} {method.get('loss', 'xent')}"
-                            run = f"{stem}{tag} transfer {who} s{seed}"
-                            rows.append(_row(cfg, res, run, f"{stem}__transfer{job.suffix}{tag}"))
+                for over in transfer_overrides(todo, v.seeds, methods(v), v.models):
+                    cfg = base_config(v, d, **over)
+                    who = (
+                        f"{Path(cfg.weak_model).name} -> {Path(cfg.model).name} {method_label(cfg.to_dict())}"
+                    )
+                    run = f"{stem}{tag} transfer {who} s{cfg.seed}"
+                    rows.append(_row(cfg, res, run, f"{stem}__transfer{job.suffix}{tag}"))
     return rows

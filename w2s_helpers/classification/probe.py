@@ -45,11 +45,16 @@ def eval_steps(total: int, every: int) -> set[int]:
 @torch.no_grad()
 def split_metrics(probe: torch.nn.Module, evals: dict) -> dict:
     """{<split>_acc, <split>_auroc} of the probe on each (features, labels) split; labels may
-    be soft (validation in a transfer run: the weak labels, hardened at 0.5)."""
+    be soft (validation in a transfer run: the weak labels, hardened at 0.5). A split whose
+    labels are None (a transfer run's test set: sealed) gets its predictions, `_pred_<split>`,
+    for evaluation to score after training."""
     out = {}
     probe.eval()
     for name, (x, y) in evals.items():
         p = predict_proba(probe, x)
+        if y is None:
+            out[f"_pred_{name}"] = p
+            continue
         hard = hard_labels(np.asarray(y))
         out[f"{name}_acc"] = round(accuracy(p, hard), 5)
         out[f"{name}_auroc"] = round(auroc(p, hard), 5)

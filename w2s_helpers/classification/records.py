@@ -9,7 +9,17 @@ import pandas as pd
 
 from ..core.fileio import read_json
 
-_NESTED = ("config", "losses", "env", "identity", "curves", "rounds", "improved")
+_NESTED = (
+    "config",
+    "losses",
+    "env",
+    "identity",
+    "curves",
+    "rounds",
+    "improved",
+    "chain_steps",
+    "fitted_weights",
+)
 
 
 def gather(root: str | Path, run_ids: list[str] | None = None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from ..core.tables import save_figure, save_table
 from .config import RUN_FIELDS
 from .figures import curves_plot, pgr_plot, reference_plot, sweep_plot
 from .medians import median_pgr
+from .methods import method_label
 from .records import config_fields, curves, gather
 
 # settings that make a transfer run a different *method* rather than a different recipe
@@ -32,6 +33,13 @@ METHOD_FIELDS = (
     "knn_k",
     "s2s_iters",
     "early_stop",
+    "confidence_threshold",
+    "co_supervisors",
+    "combine",
+    "chain",
+    "prompt",
+    "n_shots",
+    "label_words",
 )
 
 
@@ -47,23 +55,6 @@ def varying_fields(runs: pd.DataFrame) -> list[str]:
     return [c for c in _recipe_columns(runs) if c not in skip and runs[c].astype(str).nunique() > 1]
 
 
-def method_label(row) -> str:
-    """A transfer run's method: its loss and whatever changes the weak labels or the stopping."""
-    parts = [str(row["loss"])]
-    if row.get("loss") in ("logconf", "entropy") and row.get("balance_batch") is True:
-        parts.append("balance")
-    if row.get("loss") == "window":
-        parts[-1] += f"({row.get('window_radius')})"
-    for kind in ("relabel", "filter"):
-        if row.get(kind) not in (None, "none") and row.get(kind) == row.get(kind):
-            parts.append(f"{row[kind]} {kind}")
-    if row.get("s2s_iters"):
-        parts.append(f"s2s x{int(row['s2s_iters'])}")
-    if row.get("early_stop") is True:
-        parts.append("early stop")
-    return " + ".join(parts)
-
-
 def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per transfer run: its weak model's and its ceiling's test accuracy and AUROC
     (and validation accuracy, which decides which pairs count as a real gap), the student's,
@@ -76,6 +67,11 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     tr = runs[runs["kind"] == "transfer"].copy()
     if tr.empty:
         return tr
+    if "pgr_weak_model" in tr:  # several supervisors: PGR against the best single one
+        several = tr["pgr_weak_model"].notna()
+        tr.loc[several, "first_weak_model"] = tr.loc[several, "weak_model"]
+        tr.loc[several, "weak_model"] = tr.loc[several, "pgr_weak_model"]
+        tr.loc[several, "weak_gt_run"] = tr.loc[several, "pgr_weak_gt_run"]
     for side in ("weak", "strong"):
         for metric, col in (("acc", "test_acc"), ("auroc", "test_auroc"), ("val_acc", "val_acc")):
             values = gt[col] if col in gt else pd.Series(dtype=float)
@@ -86,6 +82,10 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
     tr["pgr_auroc"] = [
         pgr(w, s, t) for w, s, t in zip(tr["weak_gt_auroc"], tr["strong_gt_auroc"], tr["test_auroc"])
     ]
+    if "ensemble_test_acc" in tr:  # the combined supervisors as the floor instead
+        tr["pgr_vs_ensemble"] = [
+            pgr(w, s, t) for w, s, t in zip(tr["ensemble_test_acc"], tr["strong_gt_acc"], tr["test_acc"])
+        ]
     tr["method"] = [method_label(r) for r in tr.to_dict("records")]
     tr["self_transfer"] = tr["weak_model"] == tr["model"]  # weak -> weak: PGR undefined
     varying = varying_fields(runs)
@@ -109,6 +109,16 @@ def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
         "weak_gt_val_acc",
         "strong_gt_val_acc",
         "weak_label_acc",
+        "ensemble_test_acc",
+        "pgr_vs_ensemble",
+        "first_weak_model",
+        "agree_weak",
+        "agree_weak_right",
+        "agree_weak_wrong",
+        "misfit",
+        "misfit_disagree",
+        "gain_sq",
+        "gain_acc",
         "best_step",
         "mode",
         "epochs",
