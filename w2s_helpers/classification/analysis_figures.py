@@ -93,15 +93,16 @@ def pgr_vs_strong_plot(tr: pd.DataFrame, metric: str = "pgr", min_gap: float = 0
             errorbar_between(
                 ax, line["x"], line["median"], line["min"], line["max"], marker="o", color=colours[w]
             )
-        points[ax] = (agg["x"], agg["median"])
+        points[ax] = (agg["x"], agg["median"], [*agg["min"], *agg["max"]])
         ceiling = sub.groupby("strong_model")["strong_gt_acc"].mean()
         ax.set_xticks(range(len(order)), [f"{s}\n({ceiling[s]:.2f})" for s in order])
         ax.set_xlim(-0.5, len(order) - 0.5)
         pgr_lines(ax)
         panel_title(ax, f"{d}: {m}")
         ax.label_outer()
-    limits = robust_limits([v for _, y in points.values() for v in y])  # one for the shared axis
-    for ax, (x, y) in points.items():
+    ys, ends = ([v for p in points.values() for v in p[k]] for k in (1, 2))
+    limits = robust_limits(ys, reach=ends)  # one for the shared axis
+    for ax, (x, y, _) in points.items():
         clip_axis(ax, x, y, limits)
     for ax in axes[:, 0]:
         ax.set_ylabel(f"median {label}")

@@ -76,9 +76,12 @@ def legend_below(fig: plt.Figure, handles: Sequence, labels: Sequence[str], titl
     fig.legend(handles, labels, **kw)
 
 
-def robust_limits(y: Sequence[float], band: tuple[float, float] = PGR_BAND) -> tuple[float, float]:
-    """Axis limits for `y` that show 0 and 1 and keep to `band`, widened to the
-    interquartile range of `y` where that lies outside it: one wild value cannot flatten the rest."""
+def robust_limits(
+    y: Sequence[float], band: tuple[float, float] = PGR_BAND, reach: Sequence[float] = ()
+) -> tuple:
+    """Axis limits for `y` that show 0 and 1 (and the error bars' ends, `reach`, as far as
+    they go within it) and keep to `band`, widened to the interquartile range of `y` where
+    that lies outside it: one wild value cannot flatten the rest."""
     y = np.asarray(y, dtype=float)
     y = y[np.isfinite(y)]
     if not len(y):
@@ -86,7 +89,8 @@ def robust_limits(y: Sequence[float], band: tuple[float, float] = PGR_BAND) -> t
     # the middle half's ends, on data points (so one wild value of four stays outside it)
     q1, q3 = np.percentile(y, 25, method="higher"), np.percentile(y, 75, method="lower")
     floor, ceil = min(band[0], q1), max(band[1], q3)
-    lo, hi = min(max(y.min(), floor), 0.0), max(min(y.max(), ceil), 1.0)
+    r = np.clip([v for v in reach if np.isfinite(v)] or [0.0], floor, ceil)
+    lo, hi = min(max(y.min(), floor), 0.0, r.min()), max(min(y.max(), ceil), 1.0, r.max())
     pad = 0.08 * (hi - lo)
     return (
         max(lo - pad, band[0]) if q1 >= band[0] else lo - pad,
@@ -165,7 +169,8 @@ def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
             ax.set_xticks(values, [f"{v:g}" for v in values])
         ax.set_xlabel(field)
         panel_title(ax, d)
-        clip_axis(ax, sub["x"], sub["median_pgr"])
+        ends = [*sub["median_pgr_lo"], *sub["median_pgr_hi"]]
+        clip_axis(ax, sub["x"], sub["median_pgr"], robust_limits(sub["median_pgr"], reach=ends))
     axes[0][0].set_ylabel("median PGR")
     fig.suptitle(wrap("median PGR, bars: 95% seed-bootstrap interval", fig.get_figwidth()))
     legend_below(fig, [plt.Line2D([], [], color=colours[m], marker="o") for m in methods], methods)
@@ -175,13 +180,14 @@ def sweep_plot(summary: pd.DataFrame, field: str) -> plt.Figure:
 @paper_style
 def reference_plot(gt: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
     """x = strong model's gt accuracy, y = test accuracy (mean ± sd over seeds); a colour per
-    weak model, a line style per loss, and the black ground-truth line. `gt` is
-    report.gt_table's output."""
+    weak model, a line style per method (its loss where the table has no method column), and
+    the black ground-truth line. `gt` is report.gt_table's output."""
     if gt.empty:
         return empty_figure("no finished ground-truth runs yet")
     datasets = sorted(gt["dataset"].unique())
     fig, axes = panels(len(datasets), height=2.6)
-    losses = sorted(tr["loss"].unique()) if not tr.empty else []
+    by = "method" if "method" in tr else "loss"
+    losses = sorted(tr[by].unique()) if not tr.empty else []
     styles = dict(zip(losses, LINESTYLES))
     colours = weak_colours(tr) if not tr.empty else {}
     for ax, d in zip(axes[0], datasets):
@@ -189,17 +195,17 @@ def reference_plot(gt: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
         ax.plot(g["mean"], g["mean"], "o-", color="black", zorder=3)
         t = tr[tr["dataset"] == d] if not tr.empty else tr
         if not t.empty:
-            agg = t.groupby(["weak_model", "strong_model", "loss"]).agg(
+            agg = t.groupby(["weak_model", "strong_model", by]).agg(
                 x=("strong_gt_acc", "mean"), y=("transfer_acc", "mean"), yerr=("transfer_acc", "std")
             )
-            for (weak, loss), line in agg.reset_index().groupby(["weak_model", "loss"]):
+            for (weak, loss), line in agg.reset_index().groupby(["weak_model", by]):
                 line = line.sort_values("x")
                 kw = dict(linestyle=styles[loss], marker="o", color=colours.get(weak))
                 ax.errorbar(line["x"], line["y"], yerr=line["yerr"], **kw)
-        panel_title(ax, f"{d} (mean ± sd over seeds)")
+        panel_title(ax, d)
         ax.set_xlabel("strong model ground-truth accuracy")
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("test accuracy")
+    axes[0][0].set_ylabel("test accuracy (mean ± sd)")
     handles = [plt.Line2D([], [], color=c, marker="o") for c in ["black", *colours.values()]]
     handles += [plt.Line2D([], [], color="grey", ls=styles[loss]) for loss in losses]
     legend_below(fig, handles, ["ground truth", *(f"weak {w}" for w in colours), *losses])
@@ -241,18 +247,18 @@ def pgr_plot(tr: pd.DataFrame, min_gap: float = 0.02) -> plt.Figure:
     for ax, d in zip(axes.flat, datasets):
         sub = agg[agg["dataset"] == d]
         pairs = list(dict.fromkeys(zip(sub["weak_model"], sub["strong_model"])))
-        xs, ys = [], []
+        xs, ys, ends = [], [], []
         for i, m in enumerate(methods):
             rows = sub[sub["method"] == m]
             x = [pairs.index(p) + (i - (len(methods) - 1) / 2) * step for p in zip(*(rows[k] for k in keys))]
             lo, hi = rows["mean"] - rows["sd"].fillna(0), rows["mean"] + rows["sd"].fillna(0)
             errorbar_between(ax, x, rows["mean"], lo, hi, marker="o", ls="none", color=colours[m])
-            xs, ys = xs + x, ys + list(rows["mean"])
+            xs, ys, ends = xs + x, ys + list(rows["mean"]), [*ends, *lo, *hi]
         gaps = sub.groupby(keys)["gap"].first()
         ax.set_xticks(range(len(pairs)), [f"{w}\n→ {s}\n(+{100 * gaps[(w, s)]:.1f})" for w, s in pairs])
         ax.set_xlim(-0.5, max(1, len(pairs)) - 0.5)
         pgr_lines(ax)
-        clip_axis(ax, xs, ys)
+        clip_axis(ax, xs, ys, robust_limits(ys, reach=ends))
         hidden = len(valid[(valid["dataset"] == d) & (valid["val_gap"] < min_gap)].drop_duplicates(keys))
         if not pairs:
             _empty(ax, f"no pair with a validation gap of at least {100 * min_gap:g} points")
