@@ -18,6 +18,7 @@ sizing     what a run needs of the node; the cells' job sizes (1 GPU, or the spe
 flow       the flow as the grid engine runs it: load_spec, validate, run_grid
 notebooks  the notebooks' parameter specs
 records, report, figures   tables and figures from run records (notebook 03; no torch)
+analysis_figures   PGR against the strong model; imitation (agreement, misfit vs gain) figures
 medians    median PGR: the reference's statistic with a seed-bootstrap interval, the per-seed variant
 leaderboard  a grid root's rows of `w2s leaderboard`: median PGR per method, all pairs and each pair (no torch)
 """
