@@ -20,6 +20,7 @@ PAPER_RC |= dict(zip(("xtick.labelsize", "ytick.labelsize", "legend.fontsize"), 
 PAPER_RC |= {"lines.linewidth": 1.1, "lines.markersize": 3.5, "errorbar.capsize": 2, "axes.linewidth": 0.6}
 PGR_BAND = (-1.0, 2.0)
 LINESTYLES = ["-", "--", ":", "-.", (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1))]
+MARKERS = ["o", "s", "^", "D"]
 # colour-blind safe, neighbours far apart (seaborn's "colorblind" reordered)
 COLOURS = [sns.color_palette("colorblind")[i] for i in (0, 1, 2, 4, 5, 9, 3, 7, 8, 6)]
 
@@ -188,7 +189,9 @@ def reference_plot(gt: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
     fig, axes = panels(len(datasets), height=2.6)
     by = "method" if "method" in tr else "loss"
     losses = sorted(tr[by].unique()) if not tr.empty else []
-    styles = dict(zip(losses, LINESTYLES))
+    # more methods than line styles: styles repeat, each repeat with its own marker
+    styles = {m: LINESTYLES[i % len(LINESTYLES)] for i, m in enumerate(losses)}
+    marks = {m: MARKERS[i // len(LINESTYLES) % len(MARKERS)] for i, m in enumerate(losses)}
     colours = weak_colours(tr) if not tr.empty else {}
     for ax, d in zip(axes[0], datasets):
         g = gt[gt["dataset"] == d].sort_values("mean")
@@ -200,14 +203,14 @@ def reference_plot(gt: pd.DataFrame, tr: pd.DataFrame) -> plt.Figure:
             )
             for (weak, loss), line in agg.reset_index().groupby(["weak_model", by]):
                 line = line.sort_values("x")
-                kw = dict(linestyle=styles[loss], marker="o", color=colours.get(weak))
+                kw = dict(linestyle=styles[loss], marker=marks[loss], color=colours.get(weak))
                 ax.errorbar(line["x"], line["y"], yerr=line["yerr"], **kw)
         panel_title(ax, d)
         ax.set_xlabel("strong model ground-truth accuracy")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("test accuracy (mean ± sd)")
     handles = [plt.Line2D([], [], color=c, marker="o") for c in ["black", *colours.values()]]
-    handles += [plt.Line2D([], [], color="grey", ls=styles[loss]) for loss in losses]
+    handles += [plt.Line2D([], [], color="grey", ls=styles[loss], marker=marks[loss]) for loss in losses]
     legend_below(fig, handles, ["ground truth", *(f"weak {w}" for w in colours), *losses])
     return fig
 

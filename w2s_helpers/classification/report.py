@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.stats import pgr
 from ..core.tables import save_figure, save_table
+from .analysis_figures import agreement_plot, misfit_plot, pgr_vs_strong_plot
 from .config import RUN_FIELDS
 from .figures import curves_plot, pgr_plot, reference_plot, sweep_plot
 from .medians import median_pgr
@@ -225,7 +226,15 @@ def build_report(run_root: str | Path, min_gap: float = 0.02, run_ids: list[str]
     if by:
         figures = {f"pgr_vs_{f}.png": sweep_plot(summary, f) for f in by if not summary.empty}
     else:
-        figures = {"accuracy.png": reference_plot(gt, tr), "pgr.png": pgr_plot(tr, min_gap)}
+        figures = {
+            "accuracy.png": reference_plot(gt, tr),
+            "pgr.png": pgr_plot(tr, min_gap),
+            "pgr_vs_strong.png": pgr_vs_strong_plot(tr, "pgr", min_gap),
+        }
+    if "agree_weak" in tr:  # records since the imitation analysis
+        figures["agreement.png"] = agreement_plot(tr)
+    if "misfit" in tr:
+        figures["misfit.png"] = misfit_plot(tr)
     figures.update(learning_curves(run_root, tr))
     return Report(runs, tr, gt, summary, self_transfer_table(tr, by), figures)
 

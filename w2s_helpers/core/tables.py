@@ -21,7 +21,7 @@ def save_table(df: pd.DataFrame, path: str | Path) -> None:
 def save_figure(fig, path: str | Path) -> None:
     """Save a matplotlib figure as PNG (the figure stays open: a notebook still shows it)."""
     with atomic_path(Path(path)) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
+        fig.savefig(tmp, dpi=200, format="png")
 
 
 def slanted_xticks(ax, rotation: float = 30) -> None:
