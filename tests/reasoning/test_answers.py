@@ -63,17 +63,46 @@ def test_math_extraction_reads_only_the_answer_line(response, expected):
     assert extract_answer(response, "math", "answer_line") == expected
 
 
-def test_run_format_switches_the_default_reading():
-    from w2s_helpers.reasoning.answers import set_math_answer_format
+def test_the_math_format_is_an_argument_not_process_state():
+    """Each call reads the format it is given: a "boxed" evaluation leaves no trace on a later
+    "answer_line" one (or the default), in either order, through every scoring path."""
+    from w2s_helpers.reasoning.evaluation import score
+    from w2s_helpers.reasoning.pairs import build_pairs, pair_accuracy
+    from w2s_helpers.reasoning.rows import with_answers
+    from w2s_helpers.reasoning.selection import label_accuracy
 
-    previous = set_math_answer_format("boxed")
-    try:
-        assert extract_answer("so \\boxed{4}", "math") == "4"
-    finally:
-        set_math_answer_format(previous)
-    assert extract_answer("so \\boxed{4}", "math") == ""
+    both = "The answer is 7, not \\boxed{4}"  # the box says 4, the answer line 7
+    rows = [{"id": "q", "prompt": "p", "response": both}]
+    for fmt, expected in [("boxed", "4"), ("answer_line", "7"), ("boxed", "4"), ("answer_line", "7")]:
+        assert extract_answer(both, "math", fmt) == expected
+        assert score([both], expected, "math", fmt)["correct"] == [True]
+        assert with_answers(rows, {"q": expected}, "math", fmt)[0]["pred"] == expected
+        assert label_accuracy(rows, {"q": expected}, "math", fmt) == 1.0
+        pair = [{"id": "q", "chosen": both, "rejected": "The answer is: 0"}]
+        assert pair_accuracy(pair, {"q": expected}, "math", fmt)["chosen_correct"] == 1.0
+        weak = [{"id": "q", "prompt": "p", "response": "The answer is: 0"}]
+        assert build_pairs(weak, {"q": [both] * 3}, "math", answer_format=fmt)[0]["majority"] == expected
+        assert extract_answer(both, "math") == "7"  # the default stays the reference's
     with pytest.raises(ValueError, match="answer_line"):
-        set_math_answer_format("box")
+        extract_answer(both, "math", "box")
+
+
+def test_answers_module_holds_no_format_state():
+    """No function rebinds a module global, no module-level name holding a format is anything
+    but an upper-case constant, and no module-level value is mutable."""
+    import ast
+    import inspect
+
+    import w2s_helpers.reasoning.answers as answers
+
+    tree = ast.parse(inspect.getsource(answers))
+    assert not any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(tree))
+    for node in tree.body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        for name in (getattr(t, "id", "") for t in targets):
+            assert "format" not in name.lower() or name.isupper(), f"module-level format state: {name}"
+            assert not isinstance(getattr(answers, name, None), (list, dict, set)), f"mutable: {name}"
+    assert not hasattr(answers, "set_math_answer_format")
 
 
 def test_reference_math_rows_read_back(gair):
@@ -209,3 +238,36 @@ def test_equivalence_off_the_main_thread_never_raises():
     t.start()
     t.join(30)
     assert out == {"same": True, "symbolic": False}
+
+
+def test_every_package_call_passes_the_math_format():
+    """Each call in the package of a function that reads final answers names the format (the
+    config's `math_answer_format`), so none falls back to the default unseen."""
+    import ast
+    from pathlib import Path
+
+    import w2s_helpers.reasoning as reasoning
+
+    position = {  # the format's positional index in each reader
+        "extract_answer": 2,
+        "extract_math": 1,
+        "score": 3,
+        "with_answers": 3,
+        "read_rows": 2,
+        "label_accuracy": 3,
+        "summary": 3,  # selection's (a module's own `summary` is skipped)
+        "pair_accuracy": 3,
+        "build_pairs": 5,
+        "replay_sets": 5,
+    }
+    missing = []
+    for path in Path(reasoning.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        own = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name = getattr(call.func, "id", None)
+            if name not in position or (name == "summary" and name in own):
+                continue
+            if len(call.args) <= position[name] and all(k.arg != "answer_format" for k in call.keywords):
+                missing.append(f"{path.name}:{call.lineno} {name}")
+    assert not missing, missing

@@ -87,7 +87,9 @@ def cmd_replay(args: argparse.Namespace) -> None:
     from ..reasoning.replay import replay_sets
 
     split = str(args.split) if args.split else "half"
-    table = replay_sets(args.dataset, split, args.weak_rows, args.strong_rows, args.seed)
+    table = replay_sets(
+        args.dataset, split, args.weak_rows, args.strong_rows, args.seed, args.math_answer_format
+    )
     if args.json:
         print(json.dumps(table))
     else:
@@ -138,6 +140,12 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--strong-rows", type=Path, help="the strong model's in-context rows on train_2")
     s.add_argument("--seed", type=int, default=0, help="the half split's seed (without --split)")
+    s.add_argument(
+        "--math-answer-format",
+        choices=["answer_line", "boxed"],
+        default="answer_line",
+        help="MATH-style sets: read the final 'The answer is: X' line (the reference) or the last \\boxed{}",
+    )
     s.add_argument("--json", action="store_true", help="a JSON list of {set, rows, questions, label_acc}")
     s.set_defaults(fn=cmd_replay)
     s = sub.add_parser("leaderboard", help="one table over several results folders, best method first")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
-from .data import NUMERIC, last_boxed
+from .data import MATH_ANSWER_FORMATS, NUMERIC, last_boxed
 from .normalize import math_verify_equal, normalize_math
 
 log = logging.getLogger(__name__)
@@ -35,21 +35,10 @@ def extract_gsm8k(response: str) -> str:
     return m.group(0) if m else ""
 
 
-MATH_ANSWER_FORMATS = ("answer_line", "boxed")
-_math_answer_format = "answer_line"  # the reference's; set per run by `set_math_answer_format`
+DEFAULT_MATH_ANSWER_FORMAT = "answer_line"  # the reference's, and the config's default
 _ANSWER_LINE = re.compile(r"The answer is: (.*)$")  # `$` without MULTILINE: on the last line only
 _ANSWER_IS = re.compile(r"The answer is (.*)$")
 _FIRST_NUMBER = re.compile(r"-?\d+\.?\d*")
-
-
-def set_math_answer_format(answer_format: str) -> str:
-    """Which final answer MATH-style responses are read for, process-wide (a run's config sets
-    it before its stages check anything); returns the previous format."""
-    global _math_answer_format
-    if answer_format not in MATH_ANSWER_FORMATS:
-        raise ValueError(f"math_answer_format: {answer_format!r}; expected one of {MATH_ANSWER_FORMATS}")
-    previous, _math_answer_format = _math_answer_format, answer_format
-    return previous
 
 
 def extract_answer_line(response: str) -> str:
@@ -84,14 +73,17 @@ def extract_last_box(response: str) -> str:
     return boxed.strip() if boxed is not None else ""
 
 
-def extract_math(response: str, answer_format: str | None = None) -> str:
-    fmt = answer_format or _math_answer_format
-    return extract_last_box(response) if fmt == "boxed" else extract_answer_line(response)
+def extract_math(response: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT) -> str:
+    """A MATH-style final answer: "answer_line" reads the last line's "The answer is: X",
+    "boxed" the last \\boxed{X} (a run passes its config's `math_answer_format`)."""
+    if answer_format not in MATH_ANSWER_FORMATS:
+        raise ValueError(f"math_answer_format: {answer_format!r}; expected one of {MATH_ANSWER_FORMATS}")
+    return extract_last_box(response) if answer_format == "boxed" else extract_answer_line(response)
 
 
-def extract_answer(response: str, dataset: str, answer_format: str | None = None) -> str:
+def extract_answer(response: str, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT) -> str:
     """The final answer of `response` as a string ("" when there is none). answer_format
-    (MATH-style datasets only): "answer_line" | "boxed"; None: the run's (`set_math_answer_format`)."""
+    (MATH-style datasets only; others ignore it): "answer_line" | "boxed"."""
     if dataset == "olympicarena":
         from .olympic import extract_boxed
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.stats import wilson
-from .answers import extract_answer, is_equiv
+from .answers import DEFAULT_MATH_ANSWER_FORMAT, extract_answer, is_equiv
 from .voting import majority_vote
 
 
-def score(responses: Sequence[str], gold, dataset: str) -> dict:
-    """Per-question record of k responses: predictions, correctness, pass@k, majority."""
-    preds = [extract_answer(r, dataset) for r in responses]
+def score(
+    responses: Sequence[str], gold, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT
+) -> dict:
+    """Per-question record of k responses: predictions, correctness, pass@k, majority
+    (answer_format: how MATH-style responses are read, the config's `math_answer_format`)."""
+    preds = [extract_answer(r, dataset, answer_format) for r in responses]
     correct = [is_equiv(p, gold, dataset) for p in preds]
     vote = majority_vote(preds, dataset)
     return {

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..core import runs
 from ..core.paths import results_dir
-from .answers import set_math_answer_format
 from .config import ReasoningConfig
 from .data import load_math, select
 
@@ -38,7 +37,6 @@ def store(root: str | Path) -> Path:
 
 
 def load_splits(cfg: ReasoningConfig) -> tuple[dict[str, list[dict]], str]:
-    set_math_answer_format(cfg.math_answer_format)  # every check of this run reads that format
     splits, how = load_math(cfg.dataset, cfg.split, cfg.seed, cfg.math_answer_format)
     for name, n in (("train_1", cfg.n_train_1), ("train_2", cfg.n_train_2), ("test", cfg.n_test)):
         splits[name] = select(splits[name], n, cfg.seed, name)

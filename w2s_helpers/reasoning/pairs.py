@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from .answers import NUMERIC, extract_answer, is_equiv
+from .answers import DEFAULT_MATH_ANSWER_FORMAT, NUMERIC, extract_answer, is_equiv
 from .voting import majority_vote
 
 MIN_CONFIDENCE = 0.6  # below: the strong model is too unsure for any pair
@@ -23,7 +23,12 @@ FLIP_CONFIDENCE = 0.8  # needed to overrule the weak model's answer
 
 
 def build_pairs(
-    weak_rows: Sequence[dict], samples: dict, dataset: str, rule: str | None = None, seed: int = 42
+    weak_rows: Sequence[dict],
+    samples: dict,
+    dataset: str,
+    rule: str | None = None,
+    seed: int = 42,
+    answer_format: str = DEFAULT_MATH_ANSWER_FORMAT,
 ) -> list[dict]:
     """Preference pairs {id, prompt, chosen, rejected, ...}.
 
@@ -31,6 +36,7 @@ def build_pairs(
                zero-shot one, which every pair trains on.
     samples:   id -> the stage-I model's k responses.
     rule:      "gsm8k" (one pair per question) or "math" (up to 3); default from dataset.
+    answer_format: how MATH-style responses are read (the config's `math_answer_format`).
     """
     rule = rule or ("gsm8k" if dataset in NUMERIC else "math")
     per_question = 1 if rule == "gsm8k" else 3
@@ -40,11 +46,11 @@ def build_pairs(
         responses = samples.get(w["id"], [])
         if not responses:
             continue
-        preds = [extract_answer(r, dataset) for r in responses]
+        preds = [extract_answer(r, dataset, answer_format) for r in responses]
         vote = majority_vote(preds, dataset)
         if vote.confidence < MIN_CONFIDENCE or not vote.majority:
             continue
-        weak_pred = extract_answer(w["response"], dataset)
+        weak_pred = extract_answer(w["response"], dataset, answer_format)
         base = {
             "id": w["id"],
             "prompt": w["prompt"],
@@ -67,14 +73,16 @@ def build_pairs(
     return pairs
 
 
-def pair_accuracy(pairs: Sequence[dict], gold: dict, dataset: str) -> dict:
+def pair_accuracy(
+    pairs: Sequence[dict], gold: dict, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT
+) -> dict:
     """How often the chosen and the rejected responses are correct (the reference reports
     80.0% / 6.0% for Llama2-7b weak on GSM8K)."""
     if not pairs:
         return {"pairs": 0, "chosen_correct": float("nan"), "rejected_correct": float("nan")}
 
     def correct(text: str, qid) -> bool:
-        return is_equiv(extract_answer(text, dataset), gold[qid], dataset)
+        return is_equiv(extract_answer(text, dataset, answer_format), gold[qid], dataset)
 
     return {
         "pairs": len(pairs),

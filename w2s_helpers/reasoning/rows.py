@@ -18,7 +18,7 @@ from ..core import runs
 from ..core.compute import resolve_dtype
 from ..core.fileio import DataError, read_jsonl, write_jsonl
 from ..core.hashing import stable_hash
-from .answers import extract_answer, is_equiv
+from .answers import DEFAULT_MATH_ANSWER_FORMAT, extract_answer, is_equiv
 from .generation.backends import make_generator
 from .generation.base import SamplingParams
 from .policy import Policy
@@ -26,13 +26,16 @@ from .policy import Policy
 log = logging.getLogger(__name__)
 
 
-def with_answers(rows: Sequence[dict], gold: dict, dataset: str) -> list[dict]:
+def with_answers(
+    rows: Sequence[dict], gold: dict, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT
+) -> list[dict]:
     """Rows {id, prompt, response, responses, pred, gold, result}: the first response's final
-    answer and whether it matches the gold one (gold is for analysis; no stage trains on it)."""
+    answer (MATH-style: read as `answer_format` says) and whether it matches the gold one
+    (gold is for analysis; no stage trains on it)."""
     out = []
     for r in rows:
         responses = r.get("responses") or [r["response"]]
-        pred = extract_answer(responses[0], dataset)
+        pred = extract_answer(responses[0], dataset, answer_format)
         g = gold.get(r["id"])
         out.append(
             {

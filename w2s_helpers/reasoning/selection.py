@@ -14,15 +14,15 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..core.fileio import DataError, read_jsonl
-from .answers import extract_answer, is_equiv
+from .answers import DEFAULT_MATH_ANSWER_FORMAT, extract_answer, is_equiv
 
 
-def read_rows(path: str | Path, dataset: str) -> list[dict]:
+def read_rows(path: str | Path, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT) -> list[dict]:
     """Generation rows from JSONL, their `pred` derived from `response` (a stored pred is
-    ignored: the answer checker of this version decides)."""
+    ignored: the answer checker of this version decides; answer_format: MATH-style reading)."""
     rows = read_jsonl(path, ["id", "prompt", "response"])
     for r in rows:
-        r["pred"] = extract_answer(r["response"], dataset)
+        r["pred"] = extract_answer(r["response"], dataset, answer_format)
     check_ids(rows, str(path))
     return rows
 
@@ -95,22 +95,33 @@ def training_sets(
     }
 
 
-def label_accuracy(rows: Sequence[dict], gold: dict, dataset: str) -> float:
+def label_accuracy(
+    rows: Sequence[dict], gold: dict, dataset: str, answer_format: str = DEFAULT_MATH_ANSWER_FORMAT
+) -> float:
     """Fraction of rows whose final answer matches the gold answer of their question."""
     if not rows:
         return float("nan")
     hits = [
-        is_equiv(extract_answer(r.get("completion", r.get("response", "")), dataset), gold[r["id"]], dataset)
+        is_equiv(
+            extract_answer(r.get("completion", r.get("response", "")), dataset, answer_format),
+            gold[r["id"]],
+            dataset,
+        )
         for r in rows
     ]
     return sum(hits) / len(hits)
 
 
-def summary(sets: dict[str, list[dict]], gold: dict | None, dataset: str) -> list[dict]:
+def summary(
+    sets: dict[str, list[dict]],
+    gold: dict | None,
+    dataset: str,
+    answer_format: str = DEFAULT_MATH_ANSWER_FORMAT,
+) -> list[dict]:
     """Size and label accuracy of every constructed set (questions, not rows, for hybrid)."""
     out = []
     for name, rows in sets.items():
-        acc = label_accuracy(rows, gold, dataset) if gold else float("nan")
+        acc = label_accuracy(rows, gold, dataset, answer_format) if gold else float("nan")
         out.append(
             {"set": name, "rows": len(rows), "questions": len({r["id"] for r in rows}), "label_acc": acc}
         )

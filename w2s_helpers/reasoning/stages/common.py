@@ -78,7 +78,7 @@ def generate(
         tag,
         dtype=cfg.dtype,
     )
-    return with_answers(rows, gold(questions), cfg.dataset)
+    return with_answers(rows, gold(questions), cfg.dataset, cfg.math_answer_format)
 
 
 def train_sft(

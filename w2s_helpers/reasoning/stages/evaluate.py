@@ -34,12 +34,13 @@ def evaluate(
         shots = f"{cfg.n_shots}shot-{demos.source}"
         prompt_of, tag = (lambda q: demos.prompt(q, cfg.dataset)), f"test-greedy-{shots.split(':')[0]}"
     rows = generate(cfg, root, policy, splits["test"], greedy(cfg), tag, prompt_of)
-    records = [{"id": r["id"], **score([r["response"]], r["gold"], cfg.dataset)} for r in rows]
+    fmt = cfg.math_answer_format
+    records = [{"id": r["id"], **score([r["response"]], r["gold"], cfg.dataset, fmt)} for r in rows]
     result = {"method": method, **summarise(records)}
     if cfg.eval_k > 1:
         stag = tag.replace("greedy", "sampled")
         srows = generate(cfg, root, policy, splits["test"], sampled(cfg, cfg.eval_k), stag, prompt_of)
-        s = summarise([score(r["responses"], r["gold"], cfg.dataset) for r in srows])
+        s = summarise([score(r["responses"], r["gold"], cfg.dataset, fmt) for r in srows])
         result.update(pass_at_k=s["pass_at_k"], maj_at_k=s["maj_at_k"], k=s["k"])
     result.update(
         policy=policy.key(),

@@ -24,7 +24,7 @@ def _replayed(cfg: ReasoningConfig, path: str, questions: list[dict]) -> list[di
     zs = zero_shot_prompts(cfg, questions)
     rows, how = read_replay(path, questions, [zs[q["id"]] for q in questions])
     log.info("replayed %s: matched by %s", path, how)
-    return with_answers(rows, gold(questions), cfg.dataset)
+    return with_answers(rows, gold(questions), cfg.dataset, cfg.math_answer_format)
 
 
 def weak_generations(cfg: ReasoningConfig, root: str | Path | None = None) -> list[dict]:

@@ -77,7 +77,8 @@ def stage1(cfg: ReasoningConfig, root: str | Path | None = None) -> dict:
         if it > 1:
             del sets["full_weak"]  # the naive baseline is iteration 1's alone
         table += [
-            {"iteration": it, "compared": compared[it], **row} for row in summary(sets, golds, cfg.dataset)
+            {"iteration": it, "compared": compared[it], **row}
+            for row in summary(sets, golds, cfg.dataset, cfg.math_answer_format)
         ]
         _train(cfg, root, it, sets, policies)
     if demo_ids:

@@ -34,7 +34,7 @@ def stage2(cfg: ReasoningConfig, root: str | Path | None, policies: dict) -> dic
         log.warning("stage II skipped: %s", e)
         result = {
             "pairs": [],
-            "pair_stats": pair_accuracy([], golds, cfg.dataset),
+            "pair_stats": pair_accuracy([], golds, cfg.dataset, cfg.math_answer_format),
             "policy": None,
             "skipped": str(e),
         }
@@ -46,13 +46,14 @@ def stage2(cfg: ReasoningConfig, root: str | Path | None, policies: dict) -> dic
         {r["id"]: r["responses"] for r in samples},
         cfg.dataset,
         seed=cfg.pair_seed,
+        answer_format=cfg.math_answer_format,
     )
     pair_dir = runs.artifact_dir(store(root), "pairs", f"pairs-{start.name}", {"pairs": stable_hash(pairs)})
     if runs.completed(pair_dir) is None:
         runs.start(pair_dir, {"start": start.key(), "pair_seed": cfg.pair_seed, "dataset": cfg.dataset})
         write_jsonl(pair_dir / "pairs.jsonl", pairs)
         runs.finish(pair_dir, {"n": len(pairs)})
-    stats = pair_accuracy(pairs, golds, cfg.dataset)
+    stats = pair_accuracy(pairs, golds, cfg.dataset, cfg.math_answer_format)
     policy = None
     if pairs:
         adapter = train_preference(cfg, root, start, pairs)
