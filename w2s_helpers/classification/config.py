@@ -142,7 +142,7 @@ class ClassificationConfig(Compute):
     )
     filter: Literal["none", "knn", "logreg", "topo", "confidence"] = param(
         "none",
-        "drop the weak labels a probe disagrees with most (confidence: the least confident ones)",
+        "drop the weak labels a probe disagrees with most (confidence: the least sure)",
         when=_transfer,
     )
     contamination: float = param(
@@ -151,11 +151,9 @@ class ClassificationConfig(Compute):
         when=lambda c: _transfer(c) and c.filter != "none" and c.confidence_threshold is None,
     )
     confidence_threshold: float | None = param(
-        None,
-        "filter 'confidence': keep the weak labels whose top probability is at least this"
-        " (instead of dropping the `contamination` share)",
+        None, "filter 'confidence': keep weak labels whose top p is at least this (not a share)",
         when=lambda c: _transfer(c) and c.filter == "confidence",
-    )
+    )  # fmt: skip
     co_supervisors: list[str] = param(
         [],
         "further weak supervisors whose soft labels combine with weak_model's (several teachers);"
@@ -165,8 +163,7 @@ class ClassificationConfig(Compute):
     )
     combine: Literal["mean", "confident", "fitted"] = param(
         "mean",
-        "several supervisors: mean of soft labels | per example the most confident one (co-"
-        "supervised learning) | weights fitted on the supervisors' half-1 validation slices",
+        "mean of the soft labels | per example the most confident supervisor | weights fitted on half 1's validation",
         when=lambda c: _transfer(c) and bool(c.co_supervisors),
     )
     chain: list[str] = param(
@@ -182,11 +179,10 @@ class ClassificationConfig(Compute):
         " labelled by the weak model (half 2) or with gold (half 1, the weak model's own data)",
         when=_prompting,
     )
-    n_shots: int = param(
-        8,
-        "demonstrations per prompt (the sandbox's few-shot baseline)",
-        when=lambda c: _prompting(c) and c.prompt != "zero_shot",
-    )
+    n_shots: int = param(8, "demonstrations per prompt (the sandbox's few-shot baseline)",
+                         when=lambda c: _prompting(c) and c.prompt != "zero_shot")  # fmt: skip
+    prompt_dtype: str = param("auto", "prompting's dtype (auto: `dtype`'s); bfloat16: ~2x faster on CPUs with"
+                              " native bf16", when=_prompting)  # fmt: skip
     label_words: list[str] | None = param(
         None,
         "prompting your own file: one word per class (e.g. [' no', ' yes']); None: the task's",

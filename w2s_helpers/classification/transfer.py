@@ -194,7 +194,7 @@ def _prompted(cfg: ClassificationConfig, sealed: Sealed) -> Trained:
         list(sealed.test["text"]),
         max_length=cfg.max_length,
         source=cfg.source,
-        dtype=cfg.dtype,
+        dtype=cfg.dtype if cfg.prompt_dtype == "auto" else cfg.prompt_dtype,
         cache_dir=cache_dir() / "prompt_scores",
         desc=f"{cfg.prompt} {Path(cfg.model).name} s{cfg.seed}",
     )
