@@ -205,3 +205,25 @@ def test_every_method_runs_through_the_notebooks(tmp_path):
     assert tr.loc[tr["method"] == "xent", "misfit"].notna().all()
     for f in ("accuracy.png", "pgr.png", "median_pgr.md"):
         assert (root / f).exists()
+
+
+def test_analysis_table_means_and_the_gain_at_least_misfit_share():
+    import pandas as pd
+
+    tr = pd.DataFrame(
+        {
+            "dataset": ["d"] * 4,
+            "method": ["xent", "xent", "xent", "logconf"],
+            "self_transfer": [False, False, True, False],
+            "agree_weak": [0.9, 0.7, 1.0, 0.5],
+            "agree_weak_right": [1.0, 0.8, 1.0, 0.6],
+            "agree_weak_wrong": [0.6, 0.4, 1.0, 0.2],
+            "misfit": [0.1, 0.3, 0.0, 0.2],
+            "gain_sq": [0.2, 0.1, 0.0, 0.25],
+        }
+    )
+    got = analysis.analysis_table(tr).set_index("method")
+    assert got.loc["xent", "runs"] == 2  # the weak -> weak row is left out
+    assert got.loc["xent", "agree_weak_wrong"] == pytest.approx(0.5)
+    assert got.loc["xent", "gain_at_least_misfit"] == pytest.approx(0.5)
+    assert got.loc["logconf", "gain_at_least_misfit"] == pytest.approx(1.0)

@@ -57,3 +57,26 @@ def misfit(student_train: np.ndarray, labels_train: np.ndarray, student_test, we
         "gain_sq": round(squared_error(weak_test, y) - squared_error(student_test, y), 6),
         "gain_acc": round(float((_hard(student_test) == y).mean() - (_hard(weak_test) == y).mean()), 6),
     }
+
+
+ANALYSIS_COLUMNS = ("agree_weak", "agree_weak_right", "agree_weak_wrong", "misfit", "gain_sq")
+
+
+def analysis_table(tr, by=()):
+    """Per (dataset, swept settings, method), over its transfer runs (weak -> weak left out):
+    the mean of each analysis column, the runs, and the share of runs whose squared-error
+    gain is at least their misfit (what the theory predicts under convexity)."""
+    import pandas as pd
+
+    cols = [c for c in ANALYSIS_COLUMNS if c in tr]
+    keys = ["dataset", *by, "method"]
+    if tr.empty or not cols:
+        return pd.DataFrame(columns=[*keys, *ANALYSIS_COLUMNS, "runs", "gain_at_least_misfit"])
+    rows = tr[~tr["self_transfer"]] if "self_transfer" in tr else tr
+    out = rows.groupby(keys, dropna=False)[cols].mean()
+    out["runs"] = rows.groupby(keys, dropna=False).size()
+    if {"misfit", "gain_sq"} <= set(cols):
+        both = rows.dropna(subset=["misfit", "gain_sq"])
+        share = (both["gain_sq"] >= both["misfit"]).groupby([both[k] for k in keys]).mean()
+        out["gain_at_least_misfit"] = share
+    return out.reset_index()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..core.stats import pgr
 from ..core.tables import save_figure, save_table
+from .analysis import analysis_table
 from .analysis_figures import agreement_plot, misfit_plot, pgr_vs_strong_plot
 from .config import RUN_FIELDS
 from .figures import curves_plot, pgr_plot, reference_plot, sweep_plot
@@ -202,6 +203,7 @@ class Report:
     ground_truth: pd.DataFrame
     median_pgr: pd.DataFrame
     self_transfer: pd.DataFrame = field(default_factory=pd.DataFrame)  # the weak -> weak rows
+    analysis: pd.DataFrame = field(default_factory=pd.DataFrame)  # imitation and misfit per method
     figures: dict[str, plt.Figure] = field(default_factory=dict)
 
     def metrics(self) -> dict:
@@ -236,7 +238,7 @@ def build_report(run_root: str | Path, min_gap: float = 0.02, run_ids: list[str]
     if "misfit" in tr:
         figures["misfit.png"] = misfit_plot(tr)
     figures.update(learning_curves(run_root, tr))
-    return Report(runs, tr, gt, summary, self_transfer_table(tr, by), figures)
+    return Report(runs, tr, gt, summary, self_transfer_table(tr, by), analysis_table(tr, by), figures)
 
 
 def save_report(report: Report, out_dir: str | Path) -> None:
@@ -247,9 +249,10 @@ def save_report(report: Report, out_dir: str | Path) -> None:
         (report.ground_truth, "ground_truth"),
         (report.median_pgr, "median_pgr"),
         (report.self_transfer, "self_transfer"),
+        (report.analysis, "analysis"),
     ):
         save_table(df, out_dir / f"{stem}.csv")
-        if stem in ("ground_truth", "median_pgr", "self_transfer"):
+        if stem in ("ground_truth", "median_pgr", "self_transfer", "analysis"):
             save_table(df, out_dir / f"{stem}.md")
     for name, fig in report.figures.items():
         save_figure(fig, out_dir / name)
