@@ -41,6 +41,7 @@ METHOD_FIELDS = (
     "chain",
     "prompt",
     "n_shots",
+    "prompt_dtype",
     "label_words",
 )
 
@@ -54,7 +55,8 @@ def _recipe_columns(df: pd.DataFrame) -> list[str]:
 def varying_fields(runs: pd.DataFrame) -> list[str]:
     """Recipe fields (other than the dataset and the method's) that take several values: a swept setting."""
     skip = {"dataset", *METHOD_FIELDS, "aux_coef", "warmup_frac", "eval_every"}
-    return [c for c in _recipe_columns(runs) if c not in skip and runs[c].astype(str).nunique() > 1]
+    # a field missing from older records (NaN) is not a second value of it
+    return [c for c in _recipe_columns(runs) if c not in skip and runs[c].dropna().astype(str).nunique() > 1]
 
 
 def transfer_table(runs: pd.DataFrame) -> pd.DataFrame:
