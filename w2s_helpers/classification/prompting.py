@@ -30,6 +30,7 @@ from ..core.compute import resolve_dtype
 from ..core.fileio import atomic_path
 from ..core.hashing import stable_hash
 from .data.registry import TASKS, is_file_dataset
+from .methods import is_causal  # noqa: F401  (only causal LMs can be prompted)
 
 PROMPTING_VERSION = 1  # bump when a change to this module changes the scores
 
@@ -113,11 +114,6 @@ def build_prompt(template: PromptTemplate, demos: list[tuple[str, int]], text: s
     """The instruction and a blank line, each demonstration (text, its answer, a blank line),
     then the query, ending with `answer_prefix`: the next token is the answer."""
     return _head(template) + "".join(_demo(template, t, y) for t, y in demos) + _query(template, text)
-
-
-def is_causal(model_name: str) -> bool:
-    """Whether the zoo says `model_name` is a causal LM (only those can be prompted)."""
-    return zoo.get_spec(model_name).modality == "causal-lm"
 
 
 def pick_demos(texts: Sequence[str], labels: Sequence[int], k: int, seed: int) -> list[tuple[str, int]]:
