@@ -56,11 +56,11 @@ def scored_curves(step: Step, test_labels) -> list[dict]:
 
 
 def evaluate(cfg: ClassificationConfig, data, sup: Supervision, trained: Trained) -> dict:
-    """The transfer run's record fields (the test metrics of its last student included)."""
+    """The transfer run's record fields beyond the student's test metrics (`stages.run`
+    scores `student.test_p` on test for every kind of run)."""
     gold_test = list(data.test["label"])
     student = trained.student
-    record = {
-        **metrics(student.test_p, gold_test, "test"),
+    record = {  # the student's test metrics: the run's record adds them, for both kinds of run
         "weak_label_acc": accuracy(sup.y_train, list(data.train2["label"])),
         **sup.record,
         **{k: v for k, v in trained.stats.items() if k != "hardened_rate"},

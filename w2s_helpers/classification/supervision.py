@@ -110,12 +110,12 @@ def _probs(rows: pd.DataFrame) -> np.ndarray:
     return rows[[c for c in rows.columns if c.startswith("p") and c[1:].isdigit()]].to_numpy(dtype=np.float32)
 
 
-def read_part(path: Path, part: str | None, ds) -> np.ndarray:
+def read_part(path: Path, part: str | None, ds, table: pd.DataFrame | None = None) -> np.ndarray:
     """One part of a predictions file (None: the whole file, as test_predictions.parquet),
     aligned with `ds` by position: the same recipe and seed give the same examples in the
     same order, and anything else is an error, not a lookup (a text-hash lookup breaks on
-    repeated texts)."""
-    table = pd.read_parquet(path)
+    repeated texts). `table`: the file already read (its parts are read from one read)."""
+    table = pd.read_parquet(path) if table is None else table
     rows = table if part is None else table[table["part"] == part]
     if len(rows) != len(ds) or list(rows["id"]) != list(ds["id"]):
         what = "predictions" if part is None else f"predictions for part {part!r}"
@@ -129,7 +129,8 @@ def read_part(path: Path, part: str | None, ds) -> np.ndarray:
 
 def read_weak_labels(path: Path, data) -> tuple[np.ndarray, np.ndarray]:
     """The weak model's soft labels on half 2's training part and validation slice."""
-    return read_part(path, "train", data.train2), read_part(path, "val", data.val2)
+    table = pd.read_parquet(path)
+    return read_part(path, "train", data.train2, table), read_part(path, "val", data.val2, table)
 
 
 @dataclass
@@ -149,13 +150,17 @@ def supervise(cfg: Any, data, root: Path, gt_records: dict[str, dict]) -> Superv
     measured against. `gt_records`: each supervisor's ground-truth record by model."""
     models = [cfg.weak_model, *cfg.co_supervisors]
     paths = [weak_labels_path(root, cfg, m) for m in models]
-    halves = [read_weak_labels(p, data) for p in paths]
+    tables = [pd.read_parquet(p) for p in paths]  # each file once: its train, val and val1 parts
+    halves = [
+        (read_part(p, "train", data.train2, t), read_part(p, "val", data.val2, t))
+        for p, t in zip(paths, tables)
+    ]
     tests = [read_part(p.parent / "test_predictions.parquet", None, data.test) for p in paths]
     if len(models) == 1:
         return Supervision(halves[0][0], halves[0][1], tests[0])
     fitted = None
     if cfg.combine == "fitted":
-        val1 = [read_part(p, "val1", data.val1) for p in paths]
+        val1 = [read_part(p, "val1", data.val1, t) for p, t in zip(paths, tables)]
         fitted = fit_weights(val1, list(data.val1["label"]))
     best = max(models, key=lambda m: gt_records[m]["val_acc"])  # first of equals: the order given
     return Supervision(
